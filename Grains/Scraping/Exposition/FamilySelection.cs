@@ -1,0 +1,23 @@
+namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
+
+/// <summary>The metric families a parse should extract; everything else is skipped (the parser still rejects malformed lines).</summary>
+public sealed class FamilySelection
+{
+    private FamilySelection(IReadOnlyCollection<string> names, bool all)
+    {
+        Names = names;
+        IsAll = all;
+    }
+
+    /// <summary>Every family (validation runs, e.g. conformance tests).</summary>
+    public static FamilySelection All { get; } = new(Array.Empty<string>(), all: true);
+
+    /// <summary>The requested family names (as triggers spell them).</summary>
+    public IReadOnlyCollection<string> Names { get; }
+
+    /// <summary>True for <see cref="All"/>.</summary>
+    public bool IsAll { get; }
+
+    public static FamilySelection Of(IEnumerable<string> names) =>
+        new(names.Distinct(StringComparer.Ordinal).ToArray(), all: false);
+}

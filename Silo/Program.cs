@@ -1,0 +1,1 @@
+namespace OrleansKaitoScaler.Silo; internal static class Program { private static void Main() { } }
