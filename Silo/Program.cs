@@ -1,1 +1,21 @@
-namespace OrleansKaitoScaler.Silo; internal static class Program { private static void Main() { } }
+using Microsoft.Extensions.Options;
+using OrleansKaitoScaler.Silo.Hosting;
+using OrleansKaitoScaler.Silo.Standalone;
+
+if (CommandLine.WantsHelp(args))
+{
+    Console.WriteLine(CommandLine.Help);
+    return 0;
+}
+
+try
+{
+    var app = ScalerApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is OptionsValidationException or InventoryFileException)
+{
+    await Console.Error.WriteLineAsync($"orleans-kaito-scaler: {e.Message}");
+    return 2;
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Scraping;
+
+namespace OrleansKaitoScaler.Grains;
+
+/// <summary>Registers what InferenceSet grains need in a silo (the grain classes themselves are found by Orleans).</summary>
+public static class GrainsHostingExtensions
+{
+    /// <summary>The scraper, the silo-local inventory and the scrape options (section <c>Scrape</c>, validated at start).</summary>
+    public static IServiceCollection AddInferenceSetGrains(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ScrapeOptions>().BindConfiguration(ScrapeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InferenceSetInventory>();
+        services.TryAddSingleton<IInferenceSetInventory>(sp => sp.GetRequiredService<InferenceSetInventory>());
+        services.TryAddSingleton<IMetricsScraper, HttpMetricsScraper>();
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using OrleansKaitoScaler.Abstractions.Scaling;
+
+namespace OrleansKaitoScaler.Grains;
+
+internal sealed partial class InferenceSetGrain
+{
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Information, "InferenceSet {InferenceSet}: now scraping '{Family}' via {Protocol} port {Port} path {Path}")]
+        public static partial void TargetRegistered(ILogger logger, InferenceSetKey inferenceSet, string family, string protocol, int port, string path);
+
+        [LoggerMessage(1002, LogLevel.Information, "InferenceSet {InferenceSet}: dropped '{Family}' on {Path}, not asked for within {Ttl}")]
+        public static partial void TargetDropped(ILogger logger, InferenceSetKey inferenceSet, string family, string path, TimeSpan ttl);
+
+        [LoggerMessage(1003, LogLevel.Information, "InferenceSet {InferenceSet} was deleted: scraping stopped")]
+        public static partial void InferenceSetDeleted(ILogger logger, InferenceSetKey inferenceSet);
+
+        [LoggerMessage(1004, LogLevel.Information, "InferenceSet {InferenceSet} became {IsActive:active;inactive}")]
+        public static partial void ActivityChanged(ILogger logger, InferenceSetKey inferenceSet, bool isActive);
+
+        [LoggerMessage(1005, LogLevel.Warning, "InferenceSet {InferenceSet}: '{Family}' aggregated to {Value}; KEDA gets 0 (values are never negative)")]
+        public static partial void NegativeValueClamped(ILogger logger, InferenceSetKey inferenceSet, string family, double value);
+
+        [LoggerMessage(1006, LogLevel.Error, "InferenceSet {InferenceSet}: scrape failed unexpectedly")]
+        public static partial void ScrapeCrashed(ILogger logger, Exception exception, InferenceSetKey inferenceSet);
+    }
+}

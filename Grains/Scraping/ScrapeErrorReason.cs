@@ -1,0 +1,13 @@
+namespace OrleansKaitoScaler.Grains.Scraping;
+
+/// <summary>Why an endpoint's scrape failed; a label on metrics and the state page.</summary>
+public enum ScrapeErrorReason
+{
+    Timeout,
+    Connection,
+    HttpStatus,
+    Redirect,
+    TooLarge,
+    ContentType,
+    Malformed,
+}

@@ -1,0 +1,104 @@
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Aggregation;
+using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Scraping;
+
+namespace OrleansKaitoScaler.Grains.Windows;
+
+/// <summary>
+/// The scrape targets of one InferenceSet and their windows: registration, scraping every endpoint in
+/// parallel, answering queries and forgetting what KEDA stopped asking about. Orleans-free, so the rules
+/// are tested with a fake clock; <see cref="InferenceSetGrain"/> supplies the timer and the inventory.
+/// </summary>
+public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions options, TimeProvider time)
+{
+    private readonly Dictionary<ScrapeProfile, ScrapeTarget> _targets = [];
+
+    public bool IsEmpty => _targets.Count == 0;
+
+    public IReadOnlyCollection<ScrapeTarget> All => _targets.Values;
+
+    /// <summary>
+    /// Notes that a trigger asked; returns the target to scrape at once when the query brings a family it
+    /// does not yet extract (the first registration scrapes immediately instead of waiting an interval).
+    /// </summary>
+    public ScrapeTarget? Register(MetricQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!Aggregators.Scrapes(query.Aggregation))
+        {
+            return null;
+        }
+
+        if (!_targets.TryGetValue(query.Profile, out var target))
+        {
+            target = new ScrapeTarget(query.Profile);
+            _targets.Add(query.Profile, target);
+        }
+
+        return target.Register(query, time.GetUtcNow()) ? target : null;
+    }
+
+    /// <summary>Answers a query from its target's window (the gate reads the inventory only).</summary>
+    public MetricAnswer Answer(MetricQuery query, InferenceSetSnapshot inferenceSet)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var window = _targets.TryGetValue(query.Profile, out var target) ? target.Window : new SampleWindow();
+        var context = new AggregationContext(query, window, inferenceSet, time.GetUtcNow(), options.StaleAfter);
+        return Aggregators.For(query.Aggregation).Aggregate(context);
+    }
+
+    /// <summary>Scrapes every registered target once, in parallel.</summary>
+    public Task ScrapeAllAsync(InferenceSetSnapshot inferenceSet, CancellationToken cancellationToken) =>
+        Task.WhenAll(_targets.Values.ToArray().Select(t => ScrapeAsync(t, inferenceSet, cancellationToken)));
+
+    /// <summary>
+    /// Scrapes all endpoints of one target in parallel (each with the profile's timeout) and appends the
+    /// round to its window. Skipped when a scrape of the target is already under way.
+    /// </summary>
+    public async Task ScrapeAsync(ScrapeTarget target, InferenceSetSnapshot inferenceSet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(inferenceSet);
+        if (target.ScrapeInFlight || target.IsEmpty)
+        {
+            return;
+        }
+
+        target.ScrapeInFlight = true;
+        try
+        {
+            var selection = target.Selection;
+            var families = target.FamilyNames;
+            var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
+            var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
+            var now = time.GetUtcNow();
+            target.Window.Add(new ScrapeRound(now, results, families));
+            target.Window.Prune(now, target.Retention(options.Interval));
+        }
+        finally
+        {
+            target.ScrapeInFlight = false;
+        }
+    }
+
+    /// <summary>Forgets families and targets KEDA has not asked about for the TTL (never sooner than their window).</summary>
+    public IReadOnlyList<(ScrapeProfile Profile, string Family)> ForgetIdle()
+    {
+        var now = time.GetUtcNow();
+        var forgotten = new List<(ScrapeProfile, string)>();
+        foreach (var (profile, target) in _targets.ToArray())
+        {
+            forgotten.AddRange(target.ForgetIdle(now, options.TargetTtl).Select(f => (profile, f)));
+            if (target.IsEmpty)
+            {
+                _targets.Remove(profile);
+            }
+        }
+
+        return forgotten;
+    }
+
+    /// <summary>Drops every target at once (the InferenceSet was deleted).</summary>
+    public void Clear() => _targets.Clear();
+}

@@ -1,0 +1,40 @@
+namespace OrleansKaitoScaler.Silo.Hosting;
+
+/// <summary>The command-line flags and the configuration keys they set; every flag also works as a key.</summary>
+internal static class CommandLine
+{
+    public static IReadOnlyDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--inventory"] = "Standalone:Inventory",
+        ["--grpc-port"] = "Gateway:GrpcPort",
+        ["--listen"] = "Gateway:ListenAddress",
+        ["--silo-port"] = "Orleans:SiloPort",
+        ["--gateway-port"] = "Orleans:GatewayPort",
+        ["--primary-silo-port"] = "Orleans:PrimarySiloPort",
+        ["--scrape-interval"] = "Scrape:Interval",
+    };
+
+    public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    public static string Help => """
+        Orleans KAITO Scaler: a KEDA external scaler for KAITO InferenceSets.
+
+        Usage: dotnet run --project Silo -- [options]
+
+        Standalone mode (the default): one silo with localhost clustering, InferenceSets from a YAML file,
+        plaintext gRPC for KEDA on 127.0.0.1.
+
+        Options (configuration key in brackets; environment variables use __ for :):
+          --inventory <file>          inventory YAML, reloaded on change   [Standalone:Inventory]   default inventory.yaml
+          --grpc-port <port>          KEDA gRPC port                       [Gateway:GrpcPort]       default 10450
+          --listen <address>          address the gRPC port binds          [Gateway:ListenAddress]  default 127.0.0.1
+          --silo-port <port>          Orleans silo port                    [Orleans:SiloPort]       default 11111
+          --gateway-port <port>       Orleans client gateway port          [Orleans:GatewayPort]    default 30000
+          --primary-silo-port <port>  join the silo on this port           [Orleans:PrimarySiloPort]
+          --scrape-interval <time>    scrape interval, e.g. 00:00:15       [Scrape:Interval]        default 00:00:15
+          -h, --help                  show this help
+
+        More keys: Scrape:StaleAfterIntervals (3), Scrape:TargetTtl (00:20:00), Scrape:MaxResponseBytes (4194304),
+        Scrape:AllowUntrustedCertificates (false), Standalone:PollInterval (00:00:01).
+        """;
+}

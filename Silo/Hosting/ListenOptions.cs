@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansKaitoScaler.Silo.Hosting;
+
+/// <summary>Where the KEDA gRPC gateway listens (configuration section <c>Gateway</c>).</summary>
+public sealed class ListenOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The gRPC port KEDA calls (<c>--grpc-port</c>); 10450 as the Go scaler. 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int GrpcPort { get; set; } = 10450;
+
+    /// <summary>The address to bind (<c>--listen</c>). Standalone mode serves plaintext, so it defaults to loopback.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+}

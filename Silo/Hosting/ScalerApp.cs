@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OrleansKaitoScaler.Grains;
+using OrleansKaitoScaler.GrpcGateway;
+using OrleansKaitoScaler.Silo.Standalone;
+
+namespace OrleansKaitoScaler.Silo.Hosting;
+
+/// <summary>Builds the scaler process: Orleans silo, InferenceSet grains, inventory and the KEDA gateway.</summary>
+public static class ScalerApp
+{
+    /// <summary>Builds the app from command-line arguments; <paramref name="configure"/> lets tests add configuration or services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary());
+        configure?.Invoke(builder);
+
+        var listen = Bind<ListenOptions>(builder, ListenOptions.SectionName);
+        var cluster = Bind<LocalClusterOptions>(builder, LocalClusterOptions.SectionName);
+        if (!IPAddress.TryParse(listen.ListenAddress, out var address))
+        {
+            throw new OptionsValidationException(ListenOptions.SectionName, typeof(ListenOptions), [$"Gateway:ListenAddress '{listen.ListenAddress}' is not an IP address"]);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(address, listen.GrpcPort, o => o.Protocols = HttpProtocols.Http2));
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(
+                cluster.SiloPort,
+                cluster.GatewayPort,
+                cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null));
+        builder.Services.AddInferenceSetGrains();
+        builder.Services.AddStandaloneInventory();
+        builder.Services.AddKedaGateway();
+
+        var app = builder.Build();
+        app.MapKedaGateway();
+        return app;
+    }
+
+    /// <summary>Binds and validates an options section before the host exists, so a bad port stops start-up naming its key.</summary>
+    private static T Bind<T>(WebApplicationBuilder builder, string section)
+        where T : class, new()
+    {
+        var value = builder.Configuration.GetSection(section).Get<T>() ?? new T();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new(value), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(section, typeof(T), results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
+        return value;
+    }
+}
