@@ -228,4 +228,30 @@ public sealed class StandaloneScalerTests : IAsyncLifetime
         Assert.Equal(1, open);
         Assert.Equal(0, closed);
     }
+
+    [Fact]
+    public async Task Windowed_average_reports_the_mean_time_to_first_token_over_the_window()
+    {
+        var ttft = new Dictionary<string, string>
+        {
+            ["inferenceSetName"] = "phi-4",
+            ["inferenceSetNamespace"] = "default",
+            ["metricName"] = "vllm:time_to_first_token_seconds",
+            ["aggregation"] = "windowed-avg",
+            ["metricCacheWindow"] = "2",
+            ["threshold"] = "0.5",
+        };
+
+        var warming = await _host.TryGetMetricAsync(ttft);
+        _replicas[0].Metrics.ObserveTimeToFirstToken(0.5, 10);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        _replicas[0].Metrics.ObserveTimeToFirstToken(0.2, 10);
+        _replicas[1].Metrics.ObserveTimeToFirstToken(0.2, 10);
+
+        // Once the window's oldest sample is past the 0.5 s requests, it holds only the 20 at 0.2 s (for ~1.5 s).
+        var result = await Until(ttft, r => r.Status == StatusCode.OK && Math.Abs(r.Value - 0.2) < 1e-9);
+
+        Assert.Equal(StatusCode.Unavailable, warming.Status);
+        Assert.Equal(0.2, result.Value, 9);
+    }
 }
