@@ -13,8 +13,11 @@ internal sealed partial class InventoryFileWatcher(
     TimeProvider time,
     ILogger<InventoryFileWatcher> logger) : BackgroundService
 {
+    /// <summary>How long a changed file must stay the same before it is applied.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(100);
+
     private readonly string _path = Resolve(options.Value.Inventory);
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    private TaskCompletionSource _changed = NewSignal();
     private string? _loaded;
 
     /// <summary>The absolute path of the file being watched.</summary>
@@ -59,57 +62,54 @@ internal sealed partial class InventoryFileWatcher(
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            var changed = _changed;
             try
             {
-                await _changed.WaitAsync(options.Value.PollInterval, time, stoppingToken);
+                // A change notification wakes the loop at once; the poll catches any the watcher missed.
+                await Task.WhenAny(changed.Task, Task.Delay(options.Value.PollInterval, time, stoppingToken));
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            Reload();
-        }
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _changed.Dispose();
-        base.Dispose();
-    }
-
-    private void Signal()
-    {
-        if (_changed.CurrentCount == 0)
-        {
-            try
+            if (stoppingToken.IsCancellationRequested)
             {
-                _changed.Release();
+                return;
             }
-            catch (SemaphoreFullException)
+
+            if (changed.Task.IsCompleted)
             {
-                // Already signalled: one reload covers both changes.
+                Interlocked.CompareExchange(ref _changed, NewSignal(), changed);
             }
+
+            await ReloadAsync(stoppingToken);
         }
     }
 
-    private void Reload()
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Signal() => Volatile.Read(ref _changed).TrySetResult();
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        string text;
-        try
+        string? text = Read();
+        if (text is null || text == _loaded)
         {
-            text = File.ReadAllText(_path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Log.ReadFailed(logger, _path, e.Message);
             return;
         }
 
-        if (text == _loaded)
+        // Editors and scripts often truncate and then write: apply only content that has stopped changing,
+        // so a half-written file never empties the inventory for a moment.
+        string? settled;
+        while ((settled = await ReadAfterAsync(SettleTime, cancellationToken)) != text)
         {
-            return;
+            if (settled is null)
+            {
+                return;
+            }
+
+            text = settled;
         }
 
         try
@@ -121,6 +121,25 @@ internal sealed partial class InventoryFileWatcher(
             Log.ReloadRejected(logger, _path, e.Message);
             _loaded = text;
         }
+    }
+
+    private string? Read()
+    {
+        try
+        {
+            return File.ReadAllText(_path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.ReadFailed(logger, _path, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<string?> ReadAfterAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delay, time, cancellationToken);
+        return Read();
     }
 
     private void Apply(string text)
