@@ -109,6 +109,12 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
         {
             return Failure(endpoint, ScrapeErrorReason.Malformed, $"body could not be decompressed: {e.Message}", started);
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A fault of ours (not the endpoint's) is still recorded on the endpoint, so it shows up as a
+            // scrape error instead of the target silently going stale.
+            return Failure(endpoint, ScrapeErrorReason.Internal, $"scraper fault {e.GetType().Name}: {e.Message}", started);
+        }
         finally
         {
             if (buffer is not null)

@@ -10,4 +10,7 @@ public enum ScrapeErrorReason
     TooLarge,
     ContentType,
     Malformed,
+
+    /// <summary>A fault in the scaler itself while scraping; a bug to report.</summary>
+    Internal,
 }
