@@ -1,0 +1,193 @@
+using System.Text;
+
+namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
+
+/// <summary>
+/// Collects the requested families while a body is parsed: scalar samples summed over every series,
+/// histogram <c>_sum</c>/<c>_count</c> summed and buckets summed per bound. Decides which sample belongs to
+/// which requested family (<see cref="Match"/>), so a parser only fully reads the lines that matter.
+/// </summary>
+internal sealed class FamilyAccumulator
+{
+    private readonly string[] _names;
+    private readonly byte[][] _utf8;
+    private readonly string?[] _declaredTypes;
+    private readonly bool[] _firstBytes = new bool[256];
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public FamilyAccumulator(FamilySelection selection)
+    {
+        IsAll = selection.IsAll;
+        _names = selection.Names.ToArray();
+        _utf8 = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+        _declaredTypes = new string?[_names.Length];
+        foreach (var name in _utf8.Where(n => n.Length > 0))
+        {
+            _firstBytes[name[0]] = true;
+        }
+    }
+
+    /// <summary>Every family is wanted (validation and tests); the parser resolves families itself.</summary>
+    public bool IsAll { get; }
+
+    /// <summary>Remembers a requested family's declared <c>TYPE</c>, which decides what its suffixes mean.</summary>
+    public void Declare(ReadOnlySpan<byte> name, string type)
+    {
+        for (var i = 0; i < _utf8.Length; i++)
+        {
+            if (name.SequenceEqual(_utf8[i]))
+            {
+                _declaredTypes[i] = type;
+            }
+        }
+    }
+
+    /// <summary>True when a <c># TYPE</c> for this name matters to a requested family.</summary>
+    public bool IsRequested(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || !_firstBytes[name[0]])
+        {
+            return false;
+        }
+
+        foreach (var requested in _utf8)
+        {
+            if (name.SequenceEqual(requested))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Which requested family a sample name feeds, and how: <c>N</c> is its value; <c>N_total</c> is the value of
+    /// a counter <c>N</c>; <c>N_sum</c>, <c>N_count</c>, <c>N_bucket</c> (and <c>_gsum</c>, <c>_gcount</c>) are the parts
+    /// of a histogram or summary <c>N</c>, or of an untyped one; <c>_created</c> feeds nothing.
+    /// </summary>
+    public bool Match(ReadOnlySpan<byte> sampleName, out int family, out SamplePart part)
+    {
+        family = -1;
+        part = SamplePart.None;
+        if (sampleName.IsEmpty || !_firstBytes[sampleName[0]])
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _utf8.Length; i++)
+        {
+            if (sampleName.SequenceEqual(_utf8[i]))
+            {
+                family = i;
+                part = _declaredTypes[i] == "summary" ? SamplePart.None : SamplePart.Value;
+                return true;
+            }
+        }
+
+        for (var i = 0; i < _utf8.Length; i++)
+        {
+            var name = _utf8[i];
+            if (sampleName.Length > name.Length && sampleName.StartsWith(name) && SuffixPart(sampleName[name.Length..], _declaredTypes[i]) is { } suffixPart)
+            {
+                family = i;
+                part = suffixPart;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds a sample of requested family <paramref name="family"/> (from <see cref="Match"/>).</summary>
+    public void Add(int family, SamplePart part, double value, double upperBound) => Add(_names[family], part, value, upperBound);
+
+    /// <summary>Adds a sample to the named family (used when every family is wanted).</summary>
+    public void Add(string family, SamplePart part, double value, double upperBound)
+    {
+        if (!_entries.TryGetValue(family, out var entry))
+        {
+            entry = new Entry();
+            _entries.Add(family, entry);
+        }
+
+        switch (part)
+        {
+            case SamplePart.Value:
+                entry.Value += value;
+                break;
+            case SamplePart.Sum:
+                entry.HasHistogram = true;
+                entry.Sum += value;
+                break;
+            case SamplePart.Count:
+                entry.HasHistogram = true;
+                entry.Count += value;
+                break;
+            case SamplePart.Bucket:
+                entry.HasHistogram = true;
+                entry.Buckets ??= [];
+                entry.Buckets[upperBound] = entry.Buckets.GetValueOrDefault(upperBound) + value;
+                break;
+            case SamplePart.None:
+                break;
+        }
+    }
+
+    public IReadOnlyDictionary<string, FamilyValue> Build()
+    {
+        var result = new Dictionary<string, FamilyValue>(_entries.Count, StringComparer.Ordinal);
+        foreach (var (name, entry) in _entries)
+        {
+            var histogram = entry.HasHistogram
+                ? new HistogramValue(
+                    entry.Sum,
+                    entry.Count,
+                    entry.Buckets is null ? [] : entry.Buckets.OrderBy(b => b.Key).Select(b => new HistogramBucket(b.Key, b.Value)).ToArray())
+                : null;
+            result.Add(name, new FamilyValue(entry.Value, histogram));
+        }
+
+        return result;
+    }
+
+    private static SamplePart? SuffixPart(ReadOnlySpan<byte> suffix, string? declaredType)
+    {
+        var hasParts = declaredType is null or "histogram" or "summary" or "gaugehistogram" or "untyped" or "unknown";
+        if (suffix.SequenceEqual("_total"u8))
+        {
+            return declaredType == "counter" ? SamplePart.Value : null;
+        }
+
+        if (suffix.SequenceEqual("_created"u8))
+        {
+            return declaredType is "counter" or "histogram" or "summary" ? SamplePart.None : null;
+        }
+
+        if (!hasParts)
+        {
+            return null;
+        }
+
+        if (suffix.SequenceEqual("_sum"u8) || suffix.SequenceEqual("_gsum"u8))
+        {
+            return SamplePart.Sum;
+        }
+
+        if (suffix.SequenceEqual("_count"u8) || suffix.SequenceEqual("_gcount"u8))
+        {
+            return SamplePart.Count;
+        }
+
+        return suffix.SequenceEqual("_bucket"u8) ? SamplePart.Bucket : null;
+    }
+
+    private sealed class Entry
+    {
+        public double Value;
+        public double Sum;
+        public double Count;
+        public bool HasHistogram;
+        public Dictionary<double, double>? Buckets;
+    }
+}
