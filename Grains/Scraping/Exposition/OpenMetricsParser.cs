@@ -100,6 +100,7 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
 
             Unclaim(family);
             family.SetType(type);
+            sink.Declare(rest[..nameLength], type);
             return Claim(family);
         }
 
