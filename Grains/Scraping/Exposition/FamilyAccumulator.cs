@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 /// </summary>
 internal sealed class FamilyAccumulator
 {
-    private readonly string[] _names;
+    private readonly IReadOnlyList<string> _names;
     private readonly byte[][] _utf8;
     private readonly string?[] _declaredTypes;
     private readonly bool[] _firstBytes = new bool[256];
@@ -18,9 +16,9 @@ internal sealed class FamilyAccumulator
     public FamilyAccumulator(FamilySelection selection)
     {
         IsAll = selection.IsAll;
-        _names = selection.Names.ToArray();
-        _utf8 = _names.Select(Encoding.UTF8.GetBytes).ToArray();
-        _declaredTypes = new string?[_names.Length];
+        _names = selection.Names;
+        _utf8 = selection.Utf8Names;
+        _declaredTypes = new string?[_names.Count];
         foreach (var name in _utf8.Where(n => n.Length > 0))
         {
             _firstBytes[name[0]] = true;

@@ -17,7 +17,7 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
     private static readonly (byte[] Suffix, SamplePart Part)[] s_suffixes =
         [("_sum"u8.ToArray(), SamplePart.Sum), ("_count"u8.ToArray(), SamplePart.Count), ("_bucket"u8.ToArray(), SamplePart.Bucket)];
     private readonly LabelSet _labels = new();
-    private readonly Dictionary<string, FamilyState> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FamilyState> _families = validateAll ? new(StringComparer.Ordinal) : [];
 
     public ExpositionError? Parse(ReadOnlySpan<byte> body)
     {
@@ -238,7 +238,15 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
     {
         bound = 0;
         var index = _labels.IndexOf(line, label);
-        return index >= 0 && Tokens.TryParseGoFloat(Encoding.UTF8.GetBytes(_labels[index].Value(line)), out bound);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var found = _labels[index];
+        return found.Escaped
+            ? Tokens.TryParseGoFloat(Encoding.UTF8.GetBytes(found.Value(line)), out bound)
+            : Tokens.TryParseGoFloat(found.RawValue(line), out bound);
     }
 
     private FamilyState Family(ReadOnlySpan<byte> name)
