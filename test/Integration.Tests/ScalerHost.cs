@@ -38,7 +38,7 @@ public sealed class ScalerHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ScalerHost> StartAsync(string inventoryYaml, TimeSpan? scrapeInterval = null)
+    public static async Task<ScalerHost> StartAsync(string inventoryYaml, TimeSpan? scrapeInterval = null, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("oks-").FullName;
         var inventoryPath = Path.Combine(directory, "inventory.yaml");
@@ -52,6 +52,7 @@ public sealed class ScalerHost : IAsyncDisposable
             "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--scrape-interval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             "--Standalone:PollInterval", "00:00:00.1",
+            .. extraArgs,
         ];
         var app = ScalerApp.Build(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
