@@ -53,10 +53,6 @@ internal static class Freshness
         return true;
     }
 
-    /// <summary>A family's scalar value at one endpoint; a scraped endpoint that lacks the family counts as 0.</summary>
-    public static double ScalarOrZero(Scraping.EndpointScrape endpoint, string family) =>
-        endpoint.Families!.TryGetValue(family, out var value) ? value.Value : 0;
-
     /// <summary>Guards the value KEDA receives: never NaN or infinite.</summary>
     public static MetricAnswer Finite(AggregationContext context, double value, string what) =>
         double.IsFinite(value)

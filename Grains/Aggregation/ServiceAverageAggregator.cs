@@ -17,27 +17,13 @@ public sealed class ServiceAverageAggregator : IAggregator
             return unavailable;
         }
 
-        double total = 0;
-        var succeeded = 0;
-        var exposed = false;
-        foreach (var endpoint in newest.Endpoints)
-        {
-            if (!endpoint.Succeeded)
-            {
-                continue;
-            }
-
-            exposed |= endpoint.Families!.ContainsKey(context.Family);
-            total += Freshness.ScalarOrZero(endpoint, context.Family);
-            succeeded++;
-        }
-
-        if (!exposed)
+        var tally = EndpointTally.Of(newest, context.Family);
+        if (!tally.Exposed)
         {
             return MetricAnswer.Unavailable(
-                $"no endpoint of InferenceSet {context.InferenceSet.Key} exposes '{context.Family}' ({succeeded} answered)");
+                $"no endpoint of InferenceSet {context.InferenceSet.Key} exposes '{context.Family}' ({tally.Succeeded} answered)");
         }
 
-        return Freshness.Finite(context, total / succeeded, "average");
+        return Freshness.Finite(context, tally.Average, "average");
     }
 }

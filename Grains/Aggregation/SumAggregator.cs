@@ -23,29 +23,17 @@ public sealed class SumAggregator : IAggregator
             return unavailable;
         }
 
-        double total = 0;
-        var succeeded = 0;
-        foreach (var endpoint in newest.Endpoints)
+        var tally = EndpointTally.Of(newest, context.Family);
+        if (tally.HistogramOnly)
         {
-            if (!endpoint.Succeeded)
-            {
-                continue;
-            }
-
-            if (endpoint.Families!.TryGetValue(context.Family, out var value) && value.Histogram is not null && value.Value == 0)
-            {
-                return MetricAnswer.Unavailable(
-                    $"'{context.Family}' is a histogram: sum needs a gauge or counter (use aggregation windowed-avg)");
-            }
-
-            total += Freshness.ScalarOrZero(endpoint, context.Family);
-            succeeded++;
+            return MetricAnswer.Unavailable(
+                $"'{context.Family}' is a histogram: sum needs a gauge or counter (use aggregation windowed-avg)");
         }
 
-        var failed = newest.Endpoints.Count - succeeded;
-        if (failed > 0 && total / succeeded < context.Query.Threshold)
+        var total = tally.Total;
+        if (tally.Failed > 0 && tally.Average < context.Query.Threshold)
         {
-            total += failed * context.Query.Threshold;
+            total += tally.Failed * context.Query.Threshold;
         }
 
         return Freshness.Finite(context, total, "sum");
