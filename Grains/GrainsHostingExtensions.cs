@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Scraping;
+using OrleansKaitoScaler.Grains.State;
 
 namespace OrleansKaitoScaler.Grains;
 
@@ -17,6 +19,8 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton<InferenceSetInventory>();
         services.TryAddSingleton<IInferenceSetInventory>(sp => sp.GetRequiredService<InferenceSetInventory>());
         services.TryAddSingleton<IMetricsScraper, HttpMetricsScraper>();
+        services.TryAddSingleton<InferenceSetStateRegistry>();
+        services.TryAddSingleton<ScalerTelemetry>();
         return services;
     }
 }

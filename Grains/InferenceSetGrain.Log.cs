@@ -22,6 +22,9 @@ internal sealed partial class InferenceSetGrain
         [LoggerMessage(1005, LogLevel.Warning, "InferenceSet {InferenceSet}: '{Family}' aggregated to {Value}; KEDA gets 0 (values are never negative)")]
         public static partial void NegativeValueClamped(ILogger logger, InferenceSetKey inferenceSet, string family, double value);
 
+        [LoggerMessage(1007, LogLevel.Information, "InferenceSet {InferenceSet}: trigger '{Family}' ({Aggregation}) became {Status}. {Detail}")]
+        public static partial void TriggerStateChanged(ILogger logger, InferenceSetKey inferenceSet, string family, string aggregation, string status, string detail);
+
         [LoggerMessage(1006, LogLevel.Error, "InferenceSet {InferenceSet}: scrape failed unexpectedly")]
         public static partial void ScrapeCrashed(ILogger logger, Exception exception, InferenceSetKey inferenceSet);
     }

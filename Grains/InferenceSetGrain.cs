@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Utilities;
 using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Inventory;
 using OrleansKaitoScaler.Grains.Scraping;
+using OrleansKaitoScaler.Grains.State;
 using OrleansKaitoScaler.Grains.Windows;
 
 namespace OrleansKaitoScaler.Grains;
@@ -19,12 +21,14 @@ internal sealed partial class InferenceSetGrain(
     IInferenceSetInventory inventory,
     IMetricsScraper scraper,
     IOptions<ScrapeOptions> options,
+    InferenceSetStateRegistry states,
     TimeProvider time,
     ILogger<InferenceSetGrain> logger) : Grain, IInferenceSetGrain, IInventoryChangeReceiver
 {
     private readonly ScrapeOptions _options = options.Value;
     private readonly InferenceSetTargets _targets = new(scraper, options.Value, time);
     private readonly HashSet<(ScrapeProfile, string)> _clampLogged = [];
+    private readonly Dictionary<MetricQuery, TriggerHistory> _triggers = [];
     private ObserverManager<IActivityObserver>? _observers;
     private IDisposable? _inventoryWatch;
     private IGrainTimer? _timer;
@@ -50,6 +54,7 @@ internal sealed partial class InferenceSetGrain(
     {
         _inventoryWatch?.Dispose();
         StopScraping();
+        states.Remove(_key);
         return Task.CompletedTask;
     }
 
@@ -60,11 +65,21 @@ internal sealed partial class InferenceSetGrain(
     public Task<MetricAnswer> GetMetric(MetricQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        using var activity = ScalerTelemetry.Source.StartActivity("InferenceSet.GetMetric");
+        activity?.SetTag("oks.inferenceset", _key.ToString());
+        activity?.SetTag("oks.metric", query.MetricName);
         if (!inventory.TryGet(_key, out var snapshot))
         {
             return Task.FromResult(MetricAnswer.NotFound(NotFoundMessage()));
         }
 
+        if (!_triggers.TryGetValue(query, out var trigger))
+        {
+            trigger = new TriggerHistory();
+            _triggers.Add(query, trigger);
+        }
+
+        trigger.LastAsked = time.GetUtcNow();
         if (_targets.Register(query) is { } fresh)
         {
             Log.TargetRegistered(logger, _key, query.MetricName, query.Profile.Protocol, query.Profile.Port, query.Profile.Path);
@@ -72,8 +87,9 @@ internal sealed partial class InferenceSetGrain(
             ScrapeInBackground(fresh, snapshot);
         }
 
-        var answer = _targets.Answer(query, snapshot);
-        return Task.FromResult(Clamp(query, answer));
+        var answer = Clamp(query, _targets.Answer(query, snapshot));
+        activity?.SetTag("oks.status", TriggerStatus.Of(answer));
+        return Task.FromResult(answer);
     }
 
     /// <inheritdoc />
@@ -104,7 +120,9 @@ internal sealed partial class InferenceSetGrain(
             }
 
             _targets.Clear();
+            _triggers.Clear();
             StopScraping();
+            states.Remove(_key);
             _lastActive = null;
             return NotifyAsync(answer);
         }
@@ -113,6 +131,7 @@ internal sealed partial class InferenceSetGrain(
         {
             _lastActive = answer.IsActive;
             Log.ActivityChanged(logger, _key, answer.IsActive);
+            Publish();
             return NotifyAsync(answer);
         }
 
@@ -152,6 +171,10 @@ internal sealed partial class InferenceSetGrain(
         foreach (var (profile, family) in _targets.ForgetIdle())
         {
             Log.TargetDropped(logger, _key, family, profile.Path, _options.TargetTtl);
+            foreach (var forgotten in _triggers.Keys.Where(q => q.Profile == profile && q.MetricName == family).ToList())
+            {
+                _triggers.Remove(forgotten);
+            }
         }
 
         if (_targets.IsEmpty)
@@ -168,6 +191,7 @@ internal sealed partial class InferenceSetGrain(
         if (inventory.TryGet(_key, out var snapshot))
         {
             await _targets.ScrapeAllAsync(snapshot, cancellationToken);
+            Publish();
         }
     }
 
@@ -181,6 +205,7 @@ internal sealed partial class InferenceSetGrain(
             try
             {
                 await _targets.ScrapeAsync(target, snapshot, CancellationToken.None);
+                Publish();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Abstractions.Telemetry;
 
 namespace OrleansKaitoScaler.GrpcGateway;
 
@@ -20,7 +21,8 @@ public static class GatewayHostingExtensions
     public static IServiceCollection AddKedaGateway(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddGrpc();
+        services.AddGrpc(o => o.Interceptors.Add<KedaCallInterceptor>());
+        services.TryAddSingleton<ScalerTelemetry>();
         services.AddGrpcHealthChecks(o => o.Services.Map(ServiceName, _ => true))
             .AddCheck<LifetimeHealthCheck>(LifetimeHealthCheck.Name);
         services.TryAddSingleton(TimeProvider.System);

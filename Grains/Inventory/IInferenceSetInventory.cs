@@ -12,6 +12,9 @@ public interface IInferenceSetInventory
     /// <summary>True once the first full load has completed.</summary>
     bool IsSynced { get; }
 
+    /// <summary>When the feeder last confirmed the inventory current (a file read, a watch event); null before the first.</summary>
+    DateTimeOffset? LastSyncedAt { get; }
+
     /// <summary>The InferenceSet as last seen, or false when it does not exist.</summary>
     bool TryGet(InferenceSetKey key, [NotNullWhen(true)] out InferenceSetSnapshot? snapshot);
 

@@ -14,9 +14,17 @@ public sealed class InferenceSetInventory : IInferenceSetInventory
     private readonly ConcurrentDictionary<InferenceSetKey, ImmutableWatchers> _watchers = new();
     private readonly Lock _writeLock = new();
     private volatile bool _synced;
+    private long _lastSyncedTicks = -1;
 
     /// <inheritdoc />
     public bool IsSynced => _synced;
+
+    /// <inheritdoc />
+    public DateTimeOffset? LastSyncedAt =>
+        Interlocked.Read(ref _lastSyncedTicks) is var ticks and >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Notes that the feeder confirmed the inventory current at <paramref name="at"/>, changed or not.</summary>
+    public void MarkSynced(DateTimeOffset at) => Interlocked.Exchange(ref _lastSyncedTicks, at.UtcTicks);
 
     /// <inheritdoc />
     public IReadOnlyCollection<InferenceSetSnapshot> All => _items.Values.ToArray();

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using Microsoft.Extensions.Options;
+using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Scraping.Exposition;
 
 namespace OrleansKaitoScaler.Grains.Scraping;
@@ -25,12 +27,14 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
     private readonly HttpClient _client;
     private readonly ScrapeOptions _options;
     private readonly TimeProvider _time;
+    private readonly ScalerTelemetry? _telemetry;
 
-    public HttpMetricsScraper(IOptions<ScrapeOptions> options, TimeProvider time)
+    public HttpMetricsScraper(IOptions<ScrapeOptions> options, TimeProvider time, ScalerTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
+        _telemetry = telemetry;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -62,6 +66,34 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
     public async Task<EndpointScrape> ScrapeAsync(ScrapeEndpoint endpoint, TimeSpan timeout, FamilySelection families, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        using var activity = ScalerTelemetry.Source.StartActivity("scrape", ActivityKind.Client);
+        activity?.SetTag("url.full", endpoint.Url.ToString());
+        activity?.SetTag("oks.endpoint", endpoint.Name);
+        var scrape = await ScrapeCoreAsync(endpoint, timeout, families, cancellationToken);
+        var outcome = scrape.ErrorReason is { } reason ? reason.ToString() : "ok";
+        if (activity is not null)
+        {
+            activity.SetTag("oks.outcome", outcome);
+            activity.SetTag("oks.bytes", scrape.Bytes);
+            if (scrape.Error is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, scrape.Error);
+            }
+        }
+
+        if (_telemetry is { } telemetry)
+        {
+            var tag = new KeyValuePair<string, object?>("outcome", outcome);
+            telemetry.Scrapes.Add(1, tag);
+            telemetry.ScrapeDuration.Record(scrape.Latency.TotalSeconds, tag);
+            telemetry.ScrapeBytes.Add(scrape.Bytes);
+        }
+
+        return scrape;
+    }
+
+    private async Task<EndpointScrape> ScrapeCoreAsync(ScrapeEndpoint endpoint, TimeSpan timeout, FamilySelection families, CancellationToken cancellationToken)
+    {
         var started = _time.GetTimestamp();
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

@@ -7,6 +7,8 @@ internal static class CommandLine
     {
         ["--inventory"] = "Standalone:Inventory",
         ["--grpc-port"] = "Gateway:GrpcPort",
+        ["--metrics-port"] = "Gateway:MetricsPort",
+        ["--otlp-endpoint"] = "Telemetry:OtlpEndpoint",
         ["--listen"] = "Gateway:ListenAddress",
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
@@ -27,7 +29,9 @@ internal static class CommandLine
         Options (configuration key in brackets; environment variables use __ for :):
           --inventory <file>          inventory YAML, reloaded on change   [Standalone:Inventory]   default inventory.yaml
           --grpc-port <port>          KEDA gRPC port                       [Gateway:GrpcPort]       default 10450
-          --listen <address>          address the gRPC port binds          [Gateway:ListenAddress]  default 127.0.0.1
+          --metrics-port <port>       /metrics, /inferencesets, /dashboard [Gateway:MetricsPort]    default 10451
+          --otlp-endpoint <url>       OTLP export of traces and metrics    [Telemetry:OtlpEndpoint] default off
+          --listen <address>          address both ports bind              [Gateway:ListenAddress]  default 127.0.0.1
           --silo-port <port>          Orleans silo port                    [Orleans:SiloPort]       default 11111
           --gateway-port <port>       Orleans client gateway port          [Orleans:GatewayPort]    default 30000
           --primary-silo-port <port>  join the silo on this port           [Orleans:PrimarySiloPort]

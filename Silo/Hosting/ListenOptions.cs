@@ -11,6 +11,10 @@ public sealed class ListenOptions
     [Range(0, 65535)]
     public int GrpcPort { get; set; } = 10450;
 
+    /// <summary>The HTTP port for <c>/metrics</c>, <c>/inferencesets</c>, <c>/api/inferencesets</c> and <c>/dashboard</c> (<c>--metrics-port</c>); 10451 as the Go scaler's metrics port. 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; } = 10451;
+
     /// <summary>The address to bind (<c>--listen</c>). Standalone mode serves plaintext, so it defaults to loopback.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ListenAddress { get; set; } = "127.0.0.1";

@@ -2,7 +2,11 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OrleansKaitoScaler.Grains;
+using Orleans.Dashboard;
 using OrleansKaitoScaler.GrpcGateway;
+using OrleansKaitoScaler.Silo.Admin;
+using OrleansKaitoScaler.Silo.State;
+using OrleansKaitoScaler.Silo.Telemetry;
 using OrleansKaitoScaler.Silo.Standalone;
 
 namespace OrleansKaitoScaler.Silo.Hosting;
@@ -25,19 +29,29 @@ public static class ScalerApp
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(address, listen.GrpcPort, o => o.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.Listen(address, listen.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, listen.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
+        });
 
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(
                 cluster.SiloPort,
                 cluster.GatewayPort,
-                cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null));
+                cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null)
+            .AddActivityPropagation()
+            .AddDashboard()
+            .AddGrainService<InferenceSetStateService>());
         builder.Services.AddInferenceSetGrains();
+        builder.Services.AddSingleton<InferenceSetStateReader>();
         builder.Services.AddStandaloneInventory();
         builder.Services.AddKedaGateway();
+        builder.AddScalerTelemetry();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ScalerGauges>();
         app.MapKedaGateway();
+        app.MapAdmin();
         return app;
     }
 

@@ -94,6 +94,11 @@ internal sealed partial class InventoryFileWatcher(
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         string? text = Read();
+        if (text is not null)
+        {
+            inventory.MarkSynced(time.GetUtcNow());
+        }
+
         if (text is null || text == _loaded)
         {
             return;
@@ -146,6 +151,7 @@ internal sealed partial class InventoryFileWatcher(
     {
         var snapshots = InventoryFile.Parse(text);
         inventory.Replace(snapshots);
+        inventory.MarkSynced(time.GetUtcNow());
         _loaded = text;
         Log.Loaded(logger, _path, snapshots.Count);
     }

@@ -21,9 +21,11 @@ public sealed class ScalerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _directory;
 
-    private ScalerHost(WebApplication app, string directory, string inventoryPath, GrpcChannel channel)
+    private ScalerHost(WebApplication app, string directory, string inventoryPath, GrpcChannel channel, Uri admin)
     {
         _app = app;
+        Admin = admin;
+        Http = new HttpClient { BaseAddress = admin };
         _directory = directory;
         InventoryPath = inventoryPath;
         Channel = channel;
@@ -31,6 +33,12 @@ public sealed class ScalerHost : IAsyncDisposable
     }
 
     public string InventoryPath { get; }
+
+    /// <summary>The metrics/admin HTTP port: <c>/metrics</c>, <c>/inferencesets</c>, <c>/api/inferencesets</c>, <c>/dashboard</c>.</summary>
+    public Uri Admin { get; }
+
+    /// <summary>A client for <see cref="Admin"/>.</summary>
+    public HttpClient Http { get; }
 
     public GrpcChannel Channel { get; }
 
@@ -48,6 +56,7 @@ public sealed class ScalerHost : IAsyncDisposable
         [
             "--inventory", inventoryPath,
             "--grpc-port", "0",
+            "--metrics-port", "0",
             "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--scrape-interval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
@@ -56,9 +65,10 @@ public sealed class ScalerHost : IAsyncDisposable
         ];
         var app = ScalerApp.Build(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var channel = GrpcChannel.ForAddress(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new ScalerHost(app, directory, inventoryPath, channel);
+        // Kestrel lists the bound addresses in the order ScalerApp listens: gRPC first, then the metrics port.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToArray();
+        var channel = GrpcChannel.ForAddress(addresses[0]);
+        return new ScalerHost(app, directory, inventoryPath, channel, new Uri(addresses[1]));
     }
 
     /// <summary>Rewrites the inventory file (the host reloads it within its poll interval).</summary>
@@ -94,6 +104,7 @@ public sealed class ScalerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        Http.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
