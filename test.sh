@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Some tests drive real tools: promtool checks /metrics (Debian package
+# 'prometheus') and headless Chromium loads the pages (Debian package 'chromium'). Installs them when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]} (Debian packages)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+exec dotnet test OrleansKaitoScaler.sln "$@"
