@@ -13,6 +13,9 @@ internal static class CaptureFiles
 
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Folder(), name));
 
+    /// <summary>The size of a capture in bytes (for the throughput column).</summary>
+    public static long Size(string name) => new FileInfo(Path.Combine(Folder(), name)).Length;
+
     private static string Folder()
     {
         if (Environment.GetEnvironmentVariable("OKS_FIXTURES") is { Length: > 0 } fixtures)

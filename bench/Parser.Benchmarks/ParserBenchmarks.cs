@@ -5,9 +5,10 @@ namespace OrleansKaitoScaler.Parser.Benchmarks;
 
 /// <summary>
 /// Parsing one real vLLM <c>/metrics</c> body: extracting the two families a typical pair of triggers asks for
-/// (the hot path of every scrape), and validating every family (the path tests and OpenMetrics take).
+/// (the hot path of every scrape), and validating every family (<c>FamilySelection.All</c>, the path of the conformance tests).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
 public class ParserBenchmarks
 {
     private static readonly FamilySelection s_twoFamilies = FamilySelection.Of(["vllm:num_requests_waiting", "vllm:time_to_first_token_seconds"]);

@@ -28,6 +28,12 @@ internal sealed class FamilyAccumulator
     /// <summary>Every family is wanted (validation and tests); the parser resolves families itself.</summary>
     public bool IsAll { get; }
 
+    /// <summary>How many families were requested (0 for <see cref="FamilySelection.All"/>).</summary>
+    public int Count => _utf8.Length;
+
+    /// <summary>The UTF-8 length of requested family <paramref name="family"/>'s name: a matched sample this long is named exactly so.</summary>
+    public int NameLength(int family) => _utf8[family].Length;
+
     /// <summary>Remembers a requested family's declared <c>TYPE</c>, which decides what its suffixes mean.</summary>
     public void Declare(ReadOnlySpan<byte> name, string type)
     {
@@ -40,29 +46,30 @@ internal sealed class FamilyAccumulator
         }
     }
 
-    /// <summary>True when a <c># TYPE</c> for this name matters to a requested family.</summary>
-    public bool IsRequested(ReadOnlySpan<byte> name)
+    /// <summary>The index of the requested family named exactly <paramref name="name"/>, or -1: decides whether a metadata line matters.</summary>
+    public int IndexOf(ReadOnlySpan<byte> name)
     {
         if (name.IsEmpty || !_firstBytes[name[0]])
         {
-            return false;
+            return -1;
         }
 
-        foreach (var requested in _utf8)
+        for (var i = 0; i < _utf8.Length; i++)
         {
-            if (name.SequenceEqual(requested))
+            if (name.SequenceEqual(_utf8[i]))
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>
     /// Which requested family a sample name feeds, and how: <c>N</c> is its value; <c>N_total</c> is the value of
-    /// a counter <c>N</c>; <c>N_sum</c>, <c>N_count</c>, <c>N_bucket</c> (and <c>_gsum</c>, <c>_gcount</c>) are the parts
-    /// of a histogram or summary <c>N</c>, or of an untyped one; <c>_created</c> feeds nothing.
+    /// a counter <c>N</c> (<c>N_info</c> of an info <c>N</c>); <c>N_sum</c>, <c>N_count</c>, <c>N_bucket</c> (and <c>_gsum</c>, <c>_gcount</c>) are the parts
+    /// of a histogram or summary <c>N</c>, or of an untyped one; <c>_created</c> feeds nothing. Allocates nothing,
+    /// since every sample line of a selective parse goes through here.
     /// </summary>
     public bool Match(ReadOnlySpan<byte> sampleName, out int family, out SamplePart part)
     {
@@ -149,12 +156,22 @@ internal sealed class FamilyAccumulator
         return result;
     }
 
+    /// <summary>
+    /// The part a suffixed sample plays in a family of the declared type: each type's own sample names
+    /// (a gaugehistogram has <c>_gsum</c>/<c>_gcount</c>, not <c>_sum</c>/<c>_count</c>). A family with no TYPE, or
+    /// untyped/unknown, takes <c>_sum</c>/<c>_count</c>/<c>_bucket</c>: many exporters omit the TYPE line.
+    /// </summary>
     private static SamplePart? SuffixPart(ReadOnlySpan<byte> suffix, string? declaredType)
     {
-        var hasParts = declaredType is null or "histogram" or "summary" or "gaugehistogram" or "untyped" or "unknown";
+        // An OpenMetrics counter x is exposed as x_total, an info x as x_info.
         if (suffix.SequenceEqual("_total"u8))
         {
             return declaredType == "counter" ? SamplePart.Value : null;
+        }
+
+        if (suffix.SequenceEqual("_info"u8))
+        {
+            return declaredType == "info" ? SamplePart.Value : null;
         }
 
         if (suffix.SequenceEqual("_created"u8))
@@ -162,22 +179,19 @@ internal sealed class FamilyAccumulator
             return declaredType is "counter" or "histogram" or "summary" ? SamplePart.None : null;
         }
 
-        if (!hasParts)
+        var classic = declaredType is null or "histogram" or "summary" or "untyped" or "unknown";
+        var gauge = declaredType == "gaugehistogram";
+        if (suffix.SequenceEqual(gauge ? "_gsum"u8 : "_sum"u8))
         {
-            return null;
+            return classic || gauge ? SamplePart.Sum : null;
         }
 
-        if (suffix.SequenceEqual("_sum"u8) || suffix.SequenceEqual("_gsum"u8))
+        if (suffix.SequenceEqual(gauge ? "_gcount"u8 : "_count"u8))
         {
-            return SamplePart.Sum;
+            return classic || gauge ? SamplePart.Count : null;
         }
 
-        if (suffix.SequenceEqual("_count"u8) || suffix.SequenceEqual("_gcount"u8))
-        {
-            return SamplePart.Count;
-        }
-
-        return suffix.SequenceEqual("_bucket"u8) ? SamplePart.Bucket : null;
+        return suffix.SequenceEqual("_bucket"u8) && (gauge || (classic && declaredType != "summary")) ? SamplePart.Bucket : null;
     }
 
     private sealed class Entry

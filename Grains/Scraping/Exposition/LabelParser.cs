@@ -24,7 +24,7 @@ internal static class LabelParser
             var nameLength = Tokens.LabelNameLength(line[position..]);
             if (nameLength == 0)
             {
-                return $"invalid label name at '{PrometheusTextParser.Show(line[position..])}'";
+                return $"invalid label name at '{ErrorText.Show(line[position..])}'";
             }
 
             var nameStart = position;
@@ -36,13 +36,13 @@ internal static class LabelParser
             position = Blanks(line, position + nameLength, openMetrics);
             if (position >= line.Length || line[position] != '=')
             {
-                return $"expected '=' after label name '{PrometheusTextParser.Show(line.Slice(nameStart, nameLength))}'";
+                return $"expected '=' after label name '{ErrorText.Show(line.Slice(nameStart, nameLength))}'";
             }
 
             position = Blanks(line, position + 1, openMetrics);
             if (position >= line.Length || line[position] != '"')
             {
-                return $"expected '\"' at the start of the value of label '{PrometheusTextParser.Show(line.Slice(nameStart, nameLength))}'";
+                return $"expected '\"' at the start of the value of label '{ErrorText.Show(line.Slice(nameStart, nameLength))}'";
             }
 
             var valueStart = position + 1;
@@ -53,7 +53,7 @@ internal static class LabelParser
                 var stop = line[position..].IndexOfAny((byte)'"', (byte)'\\');
                 if (stop < 0)
                 {
-                    return $"value of label '{PrometheusTextParser.Show(line.Slice(nameStart, nameLength))}' is not terminated";
+                    return $"value of label '{ErrorText.Show(line.Slice(nameStart, nameLength))}' is not terminated";
                 }
 
                 position += stop;
@@ -91,7 +91,7 @@ internal static class LabelParser
 
             if (line[position] != ',')
             {
-                return $"expected ',' or '}}' after a label value, got '{PrometheusTextParser.Show(line[position..])}'";
+                return $"expected ',' or '}}' after a label value, got '{ErrorText.Show(line[position..])}'";
             }
 
             position = Blanks(line, position + 1, openMetrics);
@@ -103,18 +103,7 @@ internal static class LabelParser
         }
     }
 
-    private static int Blanks(ReadOnlySpan<byte> line, int position, bool openMetrics)
-    {
-        if (openMetrics)
-        {
-            return position;
-        }
-
-        while (position < line.Length && line[position] is (byte)' ' or (byte)'\t')
-        {
-            position++;
-        }
-
-        return position;
-    }
+    /// <summary>0.0.4 allows blanks around label tokens; OpenMetrics allows none.</summary>
+    private static int Blanks(ReadOnlySpan<byte> line, int position, bool openMetrics) =>
+        openMetrics ? position : Tokens.SkipBlanks(line, position);
 }

@@ -32,6 +32,22 @@ internal sealed class LabelSet
         return -1;
     }
 
+    /// <summary>Reads the label named <paramref name="name"/> as a Go float (<c>le</c>, <c>quantile</c>); false when absent or not a float.</summary>
+    public bool TryGetFloat(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, out double value)
+    {
+        value = 0;
+        var index = IndexOf(line, name);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var label = _labels[index];
+        return label.Escaped
+            ? Tokens.TryParseGoFloat(Encoding.UTF8.GetBytes(label.Value(line)), out value)
+            : Tokens.TryParseGoFloat(label.RawValue(line), out value);
+    }
+
     /// <summary>True when two labels share a name.</summary>
     public bool HasDuplicate(ReadOnlySpan<byte> line)
     {

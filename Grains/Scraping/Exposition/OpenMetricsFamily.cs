@@ -7,6 +7,7 @@ namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 /// </summary>
 internal sealed class OpenMetricsFamily(string name)
 {
+    private readonly byte[] _utf8Name = System.Text.Encoding.UTF8.GetBytes(name);
     private readonly HashSet<string> _finishedGroups = new(StringComparer.Ordinal);
     private string? _group;
     private Point _point = new();
@@ -28,6 +29,12 @@ internal sealed class OpenMetricsFamily(string name)
     public static bool IsType(string type) =>
         type is "counter" or "gauge" or "histogram" or "gaugehistogram" or "stateset" or "info" or "summary" or "unknown";
 
+    /// <summary>The same test on the TYPE line's bytes, for families a selective parse does not track.</summary>
+    public static bool IsType(ReadOnlySpan<byte> type) =>
+        type.SequenceEqual("counter"u8) || type.SequenceEqual("gauge"u8) || type.SequenceEqual("histogram"u8)
+        || type.SequenceEqual("gaugehistogram"u8) || type.SequenceEqual("stateset"u8) || type.SequenceEqual("info"u8)
+        || type.SequenceEqual("summary"u8) || type.SequenceEqual("unknown"u8);
+
     public void SetType(string type)
     {
         Type = type;
@@ -46,33 +53,36 @@ internal sealed class OpenMetricsFamily(string name)
     };
 
     /// <summary>The role of <paramref name="sample"/> in this family, or null when the family does not own that name.</summary>
-    public SamplePart? PartOf(string sample)
+    public SamplePart? PartOf(ReadOnlySpan<byte> sample)
     {
-        if (sample == Name)
-        {
-            return Type is "summary" ? SamplePart.None : Type is "counter" or "histogram" or "gaugehistogram" or "info" ? null : SamplePart.Value;
-        }
-
-        if (!sample.StartsWith(Name, StringComparison.Ordinal))
+        if (!sample.StartsWith(_utf8Name))
         {
             return null;
         }
 
-        return (Type, sample[Name.Length..]) switch
+        var suffix = sample[_utf8Name.Length..];
+        if (suffix.IsEmpty)
         {
-            ("counter", "_total") => SamplePart.Value,
-            ("counter" or "histogram" or "summary", "_created") => SamplePart.None,
-            ("histogram" or "gaugehistogram", "_bucket") => SamplePart.Bucket,
-            ("histogram" or "summary", "_count") or ("gaugehistogram", "_gcount") => SamplePart.Count,
-            ("histogram" or "summary", "_sum") or ("gaugehistogram", "_gsum") => SamplePart.Sum,
-            ("info", "_info") => SamplePart.Value,
+            return Type is "summary" ? SamplePart.None : Type is "counter" or "histogram" or "gaugehistogram" or "info" ? null : SamplePart.Value;
+        }
+
+        return Type switch
+        {
+            "counter" when suffix.SequenceEqual("_total"u8) => SamplePart.Value,
+            "counter" or "histogram" or "summary" when suffix.SequenceEqual("_created"u8) => SamplePart.None,
+            "histogram" or "gaugehistogram" when suffix.SequenceEqual("_bucket"u8) => SamplePart.Bucket,
+            "histogram" or "summary" when suffix.SequenceEqual("_count"u8) => SamplePart.Count,
+            "histogram" or "summary" when suffix.SequenceEqual("_sum"u8) => SamplePart.Sum,
+            "gaugehistogram" when suffix.SequenceEqual("_gcount"u8) => SamplePart.Count,
+            "gaugehistogram" when suffix.SequenceEqual("_gsum"u8) => SamplePart.Sum,
+            "info" when suffix.SequenceEqual("_info"u8) => SamplePart.Value,
             _ => null,
         };
     }
 
     /// <summary>True when an exemplar may follow a sample of this part (counter totals and histogram buckets only).</summary>
-    public bool AllowsExemplar(SamplePart part, string sample) =>
-        (Type == "counter" && part == SamplePart.Value && sample.EndsWith("_total", StringComparison.Ordinal))
+    public bool AllowsExemplar(SamplePart part, ReadOnlySpan<byte> sample) =>
+        (Type == "counter" && part == SamplePart.Value && sample.EndsWith("_total"u8))
         || (Type is "histogram" or "gaugehistogram" && part == SamplePart.Bucket);
 
     /// <summary>Checks one sample against its type's rules; <paramref name="group"/> is its label set without le/quantile/state.</summary>

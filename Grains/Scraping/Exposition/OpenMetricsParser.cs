@@ -5,16 +5,14 @@ namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 /// <summary>
 /// OpenMetrics 1.0 text, checked strictly: exact spacing, metadata only before a family's samples, families
 /// contiguous and not clashing, <c># EOF</c> last, and each type's value rules (<see cref="OpenMetricsFamily"/>).
-/// Every line is validated whatever families are requested: OpenMetrics is rare from vLLM, correctness first.
+/// A selective parse applies those rules to the requested families only; other families' lines are checked for
+/// shape and otherwise skipped without allocating, as in the text format.
 /// </summary>
 internal sealed class OpenMetricsParser(FamilyAccumulator sink)
 {
-    private const int MaxExemplarLabelRunes = 128;
     private readonly LabelSet _labels = new();
-    private readonly Dictionary<string, OpenMetricsFamily> _families = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, OpenMetricsFamily> _claims = new(StringComparer.Ordinal);
+    private readonly OpenMetricsFamilies _families = new();
     private readonly Dictionary<string, double?> _seriesTimestamps = new(StringComparer.Ordinal);
-    private OpenMetricsFamily? _current;
 
     public ExpositionError? Parse(ReadOnlySpan<byte> body)
     {
@@ -24,7 +22,7 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
             string? error;
             if (line.SequenceEqual("# EOF"u8))
             {
-                error = _current?.FinishGroup();
+                error = _families.Leave();
                 if (error is null && !reader.Rest.IsEmpty)
                 {
                     return new ExpositionError(reader.LineNumber + 1, "text after '# EOF'");
@@ -52,7 +50,7 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
         var isType = line.StartsWith("# TYPE "u8);
         if (!isHelp && !isType && !line.StartsWith("# UNIT "u8))
         {
-            return $"only '# HELP', '# TYPE', '# UNIT' and '# EOF' comments are allowed, not '{PrometheusTextParser.Show(line)}'";
+            return $"only '# HELP', '# TYPE', '# UNIT' and '# EOF' comments are allowed, not '{ErrorText.Show(line)}'";
         }
 
         var rest = line[7..];
@@ -62,14 +60,20 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
             return $"expected '<metric name> <text>' after '{Encoding.ASCII.GetString(line[..6])}'";
         }
 
-        var name = Encoding.UTF8.GetString(rest[..nameLength]);
         var text = rest[(nameLength + 1)..];
-        if (StartFamily(name) is { } startError)
+        if (!sink.IsAll && sink.IndexOf(rest[..nameLength]) < 0)
+        {
+            // Another family's metadata ends the requested family being read; of the rest only the type word is checked.
+            return _families.Leave() ?? (isType && !OpenMetricsFamily.IsType(text) ? $"unknown metric type '{ErrorText.Show(text)}'" : null);
+        }
+
+        var name = Encoding.UTF8.GetString(rest[..nameLength]);
+        if (_families.Start(name) is { } startError)
         {
             return startError;
         }
 
-        var family = _current!;
+        var family = _families.Current!;
         if (family.HasSamples)
         {
             return $"metadata for '{name}' after its samples";
@@ -77,41 +81,48 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
 
         if (isHelp)
         {
-            return Once(family.HasHelp, "HELP", name, () => family.HasHelp = true);
+            var repeated = family.HasHelp;
+            family.HasHelp = true;
+            return repeated ? $"second HELP line for '{name}'" : null;
         }
 
-        if (isType)
+        return isType ? Type(family, text) : Unit(family, text);
+    }
+
+    private string? Type(OpenMetricsFamily family, ReadOnlySpan<byte> text)
+    {
+        var type = Encoding.UTF8.GetString(text);
+        if (!OpenMetricsFamily.IsType(type))
         {
-            var type = Encoding.UTF8.GetString(text);
-            if (!OpenMetricsFamily.IsType(type))
-            {
-                return $"unknown metric type '{PrometheusTextParser.Show(text)}'";
-            }
-
-            if (family.HasType)
-            {
-                return $"second TYPE line for '{name}'";
-            }
-
-            if (family.HasUnit && !string.IsNullOrEmpty(family.Unit) && type is "info" or "stateset")
-            {
-                return $"a {type} cannot have a UNIT";
-            }
-
-            Unclaim(family);
-            family.SetType(type);
-            sink.Declare(rest[..nameLength], type);
-            return Claim(family);
+            return $"unknown metric type '{ErrorText.Show(text)}'";
         }
 
+        if (family.HasType)
+        {
+            return $"second TYPE line for '{family.Name}'";
+        }
+
+        if (family.HasUnit && !string.IsNullOrEmpty(family.Unit) && type is "info" or "stateset")
+        {
+            return $"a {type} cannot have a UNIT";
+        }
+
+        sink.Declare(Encoding.UTF8.GetBytes(family.Name), type);
+        return _families.SetType(family, type);
+    }
+
+    private static string? Unit(OpenMetricsFamily family, ReadOnlySpan<byte> text)
+    {
         var unit = Encoding.UTF8.GetString(text);
-        if (unit.Length > 0 && (!name.EndsWith("_" + unit, StringComparison.Ordinal) || family.Type is "info" or "stateset"))
+        if (unit.Length > 0 && (!family.Name.EndsWith("_" + unit, StringComparison.Ordinal) || family.Type is "info" or "stateset"))
         {
-            return $"UNIT '{unit}' does not fit family '{name}' (its name must end in _{unit}; info and stateset have none)";
+            return $"UNIT '{unit}' does not fit family '{family.Name}' (its name must end in _{unit}; info and stateset have none)";
         }
 
+        var repeated = family.HasUnit;
         family.Unit = unit;
-        return Once(family.HasUnit, "UNIT", name, () => family.HasUnit = true);
+        family.HasUnit = true;
+        return repeated ? $"second UNIT line for '{family.Name}'" : null;
     }
 
     private string? Sample(ReadOnlySpan<byte> line)
@@ -119,10 +130,19 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
         var nameLength = Tokens.MetricNameLength(line);
         if (nameLength == 0)
         {
-            return $"invalid metric name at the start of '{PrometheusTextParser.Show(line)}'";
+            return $"invalid metric name at the start of '{ErrorText.Show(line)}'";
         }
 
-        var sample = Encoding.UTF8.GetString(line[..nameLength]);
+        var name = line[..nameLength];
+        if (!sink.IsAll && !sink.Match(name, out _, out _) && _families.Current?.PartOf(name) is null)
+        {
+            // Another family's sample: shaped like a sample, it ends the requested family being read.
+            return nameLength < line.Length && line[nameLength] is (byte)'{' or (byte)' '
+                ? _families.Leave()
+                : $"'{ErrorText.Show(line)}' is not a sample: expected a metric name followed by labels or a value";
+        }
+
+        var sample = Encoding.UTF8.GetString(name);
         var position = nameLength;
         _labels.Clear();
         if (position < line.Length && line[position] == '{')
@@ -149,26 +169,26 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
             return fieldError;
         }
 
-        if (_current?.PartOf(sample) is not { } part)
+        if (_families.Current?.PartOf(name) is not { } part)
         {
-            if (StartFamily(sample) is { } startError)
+            if (_families.Start(sample) is { } startError)
             {
                 return startError;
             }
 
-            part = _current!.PartOf(sample) ?? SamplePart.Value;
+            part = _families.Current!.PartOf(name) ?? SamplePart.Value;
         }
 
-        var family = _current!;
+        var family = _families.Current!;
         family.HasSamples = true;
         if (fields.HasExemplar)
         {
-            if (!family.AllowsExemplar(part, sample))
+            if (!family.AllowsExemplar(part, name))
             {
                 return $"exemplars are not allowed on '{sample}'";
             }
 
-            if (ExemplarError(fields.Exemplar) is { } exemplarError)
+            if (OpenMetricsExemplar.Check(fields.Exemplar) is { } exemplarError)
             {
                 return exemplarError;
             }
@@ -188,14 +208,11 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
             "stateset" => Encoding.UTF8.GetBytes(family.Name),
             _ => default,
         };
-        var labelsKey = _labels.Key(line);
-        var seriesKey = sample + "{" + labelsKey + "}";
-        if (_seriesTimestamps.TryGetValue(seriesKey, out var previous))
+        var seriesKey = sample + "{" + _labels.Key(line) + "}";
+        if (_seriesTimestamps.TryGetValue(seriesKey, out var previous)
+            && (previous is null || fields.Timestamp is null || fields.Timestamp < previous))
         {
-            if (previous is null || fields.Timestamp is null || fields.Timestamp < previous)
-            {
-                return $"series {seriesKey} repeats without increasing timestamps";
-            }
+            return $"series {seriesKey} repeats without increasing timestamps";
         }
 
         _seriesTimestamps[seriesKey] = fields.Timestamp;
@@ -210,9 +227,10 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
         {
             sink.Add(family.Name, part, fields.Value, bound ?? 0);
         }
-        else if (sink.Match(Encoding.UTF8.GetBytes(sample), out var requested, out var requestedPart))
+        else if (sink.Match(line[..sample.Length], out var requested, out var requestedPart))
         {
-            sink.Add(requested, requestedPart, fields.Value, bound ?? 0);
+            // A bucket of an undeclared requested family, with no usable bound, says nothing about the distribution.
+            sink.Add(requested, requestedPart == SamplePart.Bucket && bound is null ? SamplePart.None : requestedPart, fields.Value, bound ?? 0);
         }
 
         return null;
@@ -234,111 +252,5 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
         }
 
         return Tokens.TryParseDecimal(raw, out var value) ? value : null;
-    }
-
-    /// <summary>Makes <paramref name="name"/> the current family, starting it if new; a name seen before, or owned by another family, is an error.</summary>
-    private string? StartFamily(string name)
-    {
-        if (_current?.Name == name)
-        {
-            return null;
-        }
-
-        if (_current?.FinishGroup() is { } unfinished)
-        {
-            return unfinished;
-        }
-
-        if (_families.ContainsKey(name) || _claims.ContainsKey(name))
-        {
-            return $"family '{name}' is not contiguous or clashes with another family's samples";
-        }
-
-        _current = new OpenMetricsFamily(name);
-        _families.Add(name, _current);
-        return Claim(_current);
-    }
-
-    private string? Claim(OpenMetricsFamily family)
-    {
-        foreach (var sample in family.SampleNames())
-        {
-            if (_claims.TryGetValue(sample, out var owner) && owner != family)
-            {
-                return $"samples named '{sample}' would belong to both '{owner.Name}' and '{family.Name}'";
-            }
-
-            _claims[sample] = family;
-        }
-
-        return null;
-    }
-
-    private void Unclaim(OpenMetricsFamily family)
-    {
-        foreach (var sample in family.SampleNames())
-        {
-            _claims.Remove(sample);
-        }
-    }
-
-    private static string? Once(bool seen, string what, string name, Action mark)
-    {
-        if (seen)
-        {
-            return $"second {what} line for '{name}'";
-        }
-
-        mark();
-        return null;
-    }
-
-    private static string? ExemplarError(ReadOnlySpan<byte> exemplar)
-    {
-        var labels = new LabelSet();
-        if (exemplar.IsEmpty || exemplar[0] != '{' || LabelParser.Parse(exemplar, 1, openMetrics: true, labels, out var end) is not null)
-        {
-            return "malformed exemplar label set";
-        }
-
-        var runes = 0;
-        for (var i = 0; i < labels.Count; i++)
-        {
-            runes += Encoding.UTF8.GetCharCount(labels[i].Name(exemplar)) + CountRunes(labels[i].RawValue(exemplar));
-        }
-
-        if (runes > MaxExemplarLabelRunes)
-        {
-            return $"exemplar labels have {runes} characters; at most {MaxExemplarLabelRunes} are allowed";
-        }
-
-        var rest = exemplar[end..];
-        if (rest.IsEmpty || rest[0] != ' ')
-        {
-            return "expected a space and a value after the exemplar labels";
-        }
-
-        var parts = rest[1..];
-        var space = parts.IndexOf((byte)' ');
-        var value = space < 0 ? parts : parts[..space];
-        if (!Tokens.TryParseOpenMetricsNumber(value, out _))
-        {
-            return $"invalid exemplar value '{PrometheusTextParser.Show(value)}'";
-        }
-
-        return space >= 0 && !Tokens.TryParseDecimal(parts[(space + 1)..], out _)
-            ? $"invalid exemplar timestamp '{PrometheusTextParser.Show(parts[(space + 1)..])}'"
-            : null;
-    }
-
-    private static int CountRunes(ReadOnlySpan<byte> text)
-    {
-        var count = 0;
-        foreach (var _ in Encoding.UTF8.GetString(text).EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -5,19 +5,27 @@ namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 /// <summary>
 /// Prometheus text format 0.0.4, with the rules of Go's <c>expfmt</c> text parser (what Prometheus, promtool
 /// and the Go scaler use). When only some families are requested, other sample lines are checked just for a
-/// valid metric name before the vectorised skip to the next line, so they cost no allocation.
+/// valid metric name followed by labels or a value before the vectorised skip to the next line, so they cost
+/// no allocation; the requested families' lines and metadata are checked in full.
 /// </summary>
 /// <remarks>
 /// One deliberate difference from <c>expfmt</c>: a last line without a final newline is accepted, because real
 /// vLLM captures end that way.
 /// </remarks>
-internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validateAll)
+internal sealed class PrometheusTextParser
 {
     private static readonly string[] s_types = ["counter", "gauge", "histogram", "summary", "untyped"];
-    private static readonly (byte[] Suffix, SamplePart Part)[] s_suffixes =
-        [("_sum"u8.ToArray(), SamplePart.Sum), ("_count"u8.ToArray(), SamplePart.Count), ("_bucket"u8.ToArray(), SamplePart.Bucket)];
     private readonly LabelSet _labels = new();
-    private readonly Dictionary<string, FamilyState> _families = validateAll ? new(StringComparer.Ordinal) : [];
+    private readonly FamilyAccumulator _sink;
+    private readonly PrometheusTextFamilies? _all;
+    private readonly RequestedMetadata[] _requested;
+
+    public PrometheusTextParser(FamilyAccumulator sink)
+    {
+        _sink = sink;
+        _all = sink.IsAll ? new PrometheusTextFamilies() : null;
+        _requested = new RequestedMetadata[sink.Count];
+    }
 
     public ExpositionError? Parse(ReadOnlySpan<byte> body)
     {
@@ -43,7 +51,7 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
 
     private string? Comment(ReadOnlySpan<byte> line)
     {
-        var rest = TrimLeadingBlanks(line[1..]);
+        var rest = Tokens.TrimBlanksStart(line[1..]);
         var keywordEnd = rest.IndexOfAny((byte)' ', (byte)'\t');
         var keyword = keywordEnd < 0 ? rest : rest[..keywordEnd];
         var isHelp = keyword.SequenceEqual("HELP"u8);
@@ -52,7 +60,7 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
             return null;
         }
 
-        rest = keywordEnd < 0 ? default : TrimLeadingBlanks(rest[keywordEnd..]);
+        rest = keywordEnd < 0 ? default : Tokens.TrimBlanksStart(rest[keywordEnd..]);
         if (rest.IsEmpty)
         {
             return null;
@@ -61,47 +69,59 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
         var nameLength = Tokens.MetricNameLength(rest);
         if (nameLength == 0 || (nameLength < rest.Length && rest[nameLength] is not ((byte)' ' or (byte)'\t')))
         {
-            return $"invalid metric name in {(isHelp ? "HELP" : "TYPE")} line: '{Show(rest)}'";
+            return $"invalid metric name in {(isHelp ? "HELP" : "TYPE")} line: '{ErrorText.Show(rest)}'";
         }
 
         var name = rest[..nameLength];
         // Trailing blanks stay: expfmt reads "gauge " as an unknown type.
-        var text = TrimLeadingBlanks(rest[nameLength..]);
+        var text = Tokens.TrimBlanksStart(rest[nameLength..]);
         if (text.IsEmpty)
         {
             // expfmt reads "# HELP name" and "# TYPE name" with nothing after the name as plain comments.
             return null;
         }
 
-        if (!validateAll)
+        if (_all is not null)
         {
-            if (!isHelp && sink.IsRequested(name) && ParseType(text) is { } requestedType)
-            {
-                sink.Declare(name, requestedType);
-            }
-
-            return null;
+            return isHelp ? _all.Help(name) ?? HelpEscapeError(text) : _all.Type(name, ParseType(text), text);
         }
 
-        var family = Family(name);
-        if (isHelp)
+        var requested = _sink.IndexOf(name);
+        if (requested < 0)
         {
-            if (family.HasHelp)
-            {
-                return $"second HELP line for metric name '{Show(name)}'";
-            }
-
-            family.HasHelp = true;
-            return HelpEscapeError(text);
+            // Another family's metadata: only the type word is checked, which costs nothing.
+            return isHelp || ParseType(text) is not null ? null : $"unknown metric type '{ErrorText.Show(text)}'";
         }
 
-        if (family.Type is not null)
+        return isHelp ? RequestedHelp(requested, name, text) : RequestedType(requested, name, text);
+    }
+
+    private string? RequestedHelp(int requested, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+    {
+        if (_requested[requested].HasHelp)
         {
-            return $"second TYPE line for metric name '{Show(name)}', or TYPE reported after samples";
+            return $"second HELP line for metric name '{ErrorText.Show(name)}'";
         }
 
-        family.Type = ParseType(text);
-        return family.Type is null ? $"unknown metric type '{Show(text)}'" : null;
+        _requested[requested].HasHelp = true;
+        return HelpEscapeError(text);
+    }
+
+    private string? RequestedType(int requested, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+    {
+        if (_requested[requested].HasType || _requested[requested].HasSamples)
+        {
+            return $"second TYPE line for metric name '{ErrorText.Show(name)}', or TYPE reported after samples";
+        }
+
+        _requested[requested].HasType = true;
+        if (ParseType(text) is not { } type)
+        {
+            return $"unknown metric type '{ErrorText.Show(text)}'";
+        }
+
+        _sink.Declare(name, type);
+        return null;
     }
 
     private string? Sample(ReadOnlySpan<byte> line)
@@ -109,21 +129,28 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
         var nameLength = Tokens.MetricNameLength(line);
         if (nameLength == 0)
         {
-            return $"invalid metric name at the start of '{Show(line)}'";
+            return $"invalid metric name at the start of '{ErrorText.Show(line)}'";
         }
 
         var name = line[..nameLength];
         int requested = -1;
         var part = SamplePart.None;
-        if (!validateAll && !sink.Match(name, out requested, out part))
+        if (_all is null && !_sink.Match(name, out requested, out part))
         {
             // Not wanted: only make sure the line is shaped like a sample, then skip it.
             return nameLength < line.Length && line[nameLength] is (byte)'{' or (byte)' ' or (byte)'\t'
                 ? null
-                : $"'{Show(line)}' is not a sample: expected a metric name followed by labels or a value";
+                : $"'{ErrorText.Show(line)}' is not a sample: expected a metric name followed by labels or a value";
         }
 
-        var position = SkipBlanks(line, nameLength);
+        var exact = requested >= 0 && nameLength == _sink.NameLength(requested);
+        if (exact)
+        {
+            // expfmt opens the family at its first sample; a TYPE after this is an error.
+            _requested[requested].HasSamples = true;
+        }
+
+        var position = Tokens.SkipBlanks(line, nameLength);
         _labels.Clear();
         if (position < line.Length && line[position] == '{')
         {
@@ -134,131 +161,94 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
 
             if (_labels.HasDuplicate(line))
             {
-                return $"duplicate label names for metric '{Show(name)}'";
+                return $"duplicate label names for metric '{ErrorText.Show(name)}'";
             }
 
-            position = SkipBlanks(line, position);
+            position = Tokens.SkipBlanks(line, position);
         }
 
-        var valueEnd = line[position..].IndexOfAny((byte)' ', (byte)'\t');
-        var valueText = valueEnd < 0 ? line[position..] : line.Slice(position, valueEnd);
+        if (ValueError(line[position..], name, out var value) is { } valueError)
+        {
+            return valueError;
+        }
+
+        return _all is not null ? Record(line, name, value) : Add(line, requested, part, exact, value);
+    }
+
+    /// <summary>Reads <c>value [timestamp]</c>: a Go float, then an optional int64 of milliseconds, nothing more.</summary>
+    private static string? ValueError(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name, out double value)
+    {
+        value = 0;
+        var valueEnd = text.IndexOfAny((byte)' ', (byte)'\t');
+        var valueText = valueEnd < 0 ? text : text[..valueEnd];
         if (valueText.IsEmpty)
         {
-            return $"metric '{Show(name)}' has no value";
+            return $"metric '{ErrorText.Show(name)}' has no value";
         }
 
-        if (!Tokens.TryParseGoFloat(valueText, out var value))
+        if (!Tokens.TryParseGoFloat(valueText, out value))
         {
-            return $"expected float as value, got '{Show(valueText)}'";
+            return $"expected float as value, got '{ErrorText.Show(valueText)}'";
         }
 
-        if (valueEnd >= 0)
+        if (valueEnd < 0)
         {
-            var timestampText = TrimLeadingBlanks(line[(position + valueEnd)..]);
-            var timestampEnd = timestampText.IndexOfAny((byte)' ', (byte)'\t');
-            if (!Tokens.TryParseInt64(timestampEnd < 0 ? timestampText : timestampText[..timestampEnd], out _))
-            {
-                return $"expected integer as timestamp, got '{Show(timestampEnd < 0 ? timestampText : timestampText[..timestampEnd])}'";
-            }
-
-            if (timestampEnd >= 0)
-            {
-                return $"spurious string after timestamp: '{Show(timestampText[timestampEnd..])}'";
-            }
+            return null;
         }
 
-        return validateAll ? Record(line, name, value) : Add(line, requested, part, value);
+        var timestampText = Tokens.TrimBlanksStart(text[valueEnd..]);
+        var timestampEnd = timestampText.IndexOfAny((byte)' ', (byte)'\t');
+        var timestamp = timestampEnd < 0 ? timestampText : timestampText[..timestampEnd];
+        if (!Tokens.TryParseInt64(timestamp, out _))
+        {
+            return $"expected integer as timestamp, got '{ErrorText.Show(timestamp)}'";
+        }
+
+        return timestampEnd >= 0 ? $"spurious string after timestamp: '{ErrorText.Show(timestampText[timestampEnd..])}'" : null;
     }
 
     /// <summary>Adds a requested sample; a bucket's bound comes from its <c>le</c> label.</summary>
-    private string? Add(ReadOnlySpan<byte> line, int requested, SamplePart part, double value)
+    private string? Add(ReadOnlySpan<byte> line, int requested, SamplePart part, bool exact, double value)
     {
+        // A sample named exactly like a requested summary is a quantile, which contributes nothing but must be a float.
+        if (exact && part == SamplePart.None && _labels.IndexOf(line, "quantile"u8) >= 0 && !_labels.TryGetFloat(line, "quantile"u8, out _))
+        {
+            return $"expected float as value for 'quantile' label: '{ErrorText.Show(line)}'";
+        }
+
         var bound = 0.0;
         if (part == SamplePart.Bucket && _labels.IndexOf(line, "le"u8) < 0)
         {
             // expfmt accepts a bucket with no bound; it says nothing about the distribution, so it adds nothing.
             part = SamplePart.None;
         }
-        else if (part == SamplePart.Bucket && !TryBound(line, "le"u8, out bound))
+        else if (part == SamplePart.Bucket && !_labels.TryGetFloat(line, "le"u8, out bound))
         {
-            return $"expected float as value for 'le' label: '{Show(line)}'";
+            return $"expected float as value for 'le' label: '{ErrorText.Show(line)}'";
         }
 
-        sink.Add(requested, part, value, bound);
+        _sink.Add(requested, part, value, bound);
         return null;
     }
 
     /// <summary>Full validation: resolves the sample's family the way expfmt does and checks le/quantile labels.</summary>
     private string? Record(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, double value)
     {
-        var (familyName, part) = Resolve(name);
-        var family = Family(familyName);
-        family.Type ??= "untyped";
+        var (family, type, part) = _all!.Resolve(name);
+        var hasLe = _labels.IndexOf(line, "le"u8) >= 0;
         var bound = 0.0;
-        if (family.Type == "histogram" && part == SamplePart.Bucket && _labels.IndexOf(line, "le"u8) >= 0 && !TryBound(line, "le"u8, out bound))
+        if (type == "histogram" && part == SamplePart.Bucket && hasLe && !_labels.TryGetFloat(line, "le"u8, out bound))
         {
-            return $"expected float as value for 'le' label: '{Show(line)}'";
+            return $"expected float as value for 'le' label: '{ErrorText.Show(line)}'";
         }
 
-        if (family.Type == "summary" && part == SamplePart.None && _labels.IndexOf(line, "quantile"u8) >= 0 && !TryBound(line, "quantile"u8, out _))
+        if (type == "summary" && part == SamplePart.None && _labels.IndexOf(line, "quantile"u8) >= 0 && !_labels.TryGetFloat(line, "quantile"u8, out _))
         {
-            return $"expected float as value for 'quantile' label: '{Show(line)}'";
+            return $"expected float as value for 'quantile' label: '{ErrorText.Show(line)}'";
         }
 
-        if (part == SamplePart.Bucket && _labels.IndexOf(line, "le"u8) < 0)
-        {
-            part = SamplePart.None;
-        }
-
-        sink.Add(Encoding.UTF8.GetString(familyName), part, value, bound);
+        _sink.Add(family, part == SamplePart.Bucket && !hasLe ? SamplePart.None : part, value, bound);
         return null;
-    }
-
-    /// <summary><c>x_sum</c>, <c>x_count</c> (and <c>x_bucket</c>) belong to <c>x</c> when <c>x</c> is a declared summary or histogram.</summary>
-    private (byte[] Family, SamplePart Part) Resolve(ReadOnlySpan<byte> name)
-    {
-        foreach (var (suffix, part) in s_suffixes)
-        {
-            if (name.EndsWith(suffix))
-            {
-                var baseName = name[..^suffix.Length];
-                if (_families.TryGetValue(Encoding.UTF8.GetString(baseName), out var baseFamily)
-                    && (baseFamily.Type == "histogram" || (baseFamily.Type == "summary" && part != SamplePart.Bucket)))
-                {
-                    return (baseName.ToArray(), part);
-                }
-            }
-        }
-
-        var own = _families.TryGetValue(Encoding.UTF8.GetString(name), out var state) ? state.Type : null;
-        return (name.ToArray(), own == "summary" ? SamplePart.None : SamplePart.Value);
-    }
-
-    private bool TryBound(ReadOnlySpan<byte> line, ReadOnlySpan<byte> label, out double bound)
-    {
-        bound = 0;
-        var index = _labels.IndexOf(line, label);
-        if (index < 0)
-        {
-            return false;
-        }
-
-        var found = _labels[index];
-        return found.Escaped
-            ? Tokens.TryParseGoFloat(Encoding.UTF8.GetBytes(found.Value(line)), out bound)
-            : Tokens.TryParseGoFloat(found.RawValue(line), out bound);
-    }
-
-    private FamilyState Family(ReadOnlySpan<byte> name)
-    {
-        var key = Encoding.UTF8.GetString(name);
-        if (!_families.TryGetValue(key, out var family))
-        {
-            family = new FamilyState();
-            _families.Add(key, family);
-        }
-
-        return family;
     }
 
     private static string? ParseType(ReadOnlySpan<byte> text)
@@ -295,30 +285,11 @@ internal sealed class PrometheusTextParser(FamilyAccumulator sink, bool validate
         return null;
     }
 
-    private static int SkipBlanks(ReadOnlySpan<byte> line, int position)
+    /// <summary>What expfmt remembers about a requested family's metadata, kept without a per-family string.</summary>
+    private struct RequestedMetadata
     {
-        while (position < line.Length && line[position] is (byte)' ' or (byte)'\t')
-        {
-            position++;
-        }
-
-        return position;
-    }
-
-    private static ReadOnlySpan<byte> TrimLeadingBlanks(ReadOnlySpan<byte> text) => text[SkipBlanks(text, 0)..];
-
-    /// <summary>Text for an error message: at most 60 characters, control bytes shown as '?'.</summary>
-    internal static string Show(ReadOnlySpan<byte> text)
-    {
-        var shown = Encoding.UTF8.GetString(text.Length > 60 ? text[..60] : text);
-        var chars = shown.Select(c => char.IsControl(c) ? '?' : c).ToArray();
-        return new string(chars) + (text.Length > 60 ? "…" : "");
-    }
-
-    private sealed class FamilyState
-    {
-        public bool HasHelp { get; set; }
-
-        public string? Type { get; set; }
+        public bool HasHelp;
+        public bool HasType;
+        public bool HasSamples;
     }
 }

@@ -21,7 +21,7 @@ internal readonly ref struct SampleFields
         var valueText = space < 0 ? text : text[..space];
         if (!Tokens.TryParseOpenMetricsNumber(valueText, out var value))
         {
-            Error = $"invalid value '{PrometheusTextParser.Show(valueText)}'";
+            Error = $"invalid value '{ErrorText.Show(valueText)}'";
             return;
         }
 
@@ -30,7 +30,7 @@ internal readonly ref struct SampleFields
         {
             if (!Tokens.TryParseDecimal(text[(space + 1)..], out var timestamp))
             {
-                Error = $"invalid timestamp '{PrometheusTextParser.Show(text[(space + 1)..])}'";
+                Error = $"invalid timestamp '{ErrorText.Show(text[(space + 1)..])}'";
                 return;
             }
 

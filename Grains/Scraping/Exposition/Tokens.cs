@@ -44,9 +44,23 @@ internal static class Tokens
         return end < 0 ? text.Length : end;
     }
 
+    /// <summary>The index of the first byte at or after <paramref name="position"/> that is not a space or tab.</summary>
+    public static int SkipBlanks(ReadOnlySpan<byte> line, int position)
+    {
+        while (position < line.Length && line[position] is (byte)' ' or (byte)'\t')
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    public static ReadOnlySpan<byte> TrimBlanksStart(ReadOnlySpan<byte> text) => text[SkipBlanks(text, 0)..];
+
     /// <summary>A float as Go's <c>strconv.ParseFloat</c> reads it, less hex and underscores (which Prometheus rejects too).</summary>
+    /// <remarks>Go reports a decimal beyond the double range (<c>1e400</c>) as an error where .NET rounds it to infinity.</remarks>
     public static bool TryParseGoFloat(ReadOnlySpan<byte> text, out double value) =>
-        TryParseSpecial(text, allowSignedNaN: false, out value) || TryParseDecimal(text, out value);
+        TryParseSpecial(text, allowSignedNaN: false, out value) || (TryParseDecimal(text, out value) && double.IsFinite(value));
 
     /// <summary>An OpenMetrics number: a decimal, or <c>NaN</c>/<c>±Inf</c>/<c>±Infinity</c> (case-insensitive).</summary>
     public static bool TryParseOpenMetricsNumber(ReadOnlySpan<byte> text, out double value) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using OrleansKaitoScaler.Grains.Scraping.Exposition;
 using OrleansKaitoScaler.TestSupport;
 
@@ -89,19 +90,51 @@ public sealed class ConformanceTests
         Assert.True(expected == result.Succeeded, $"{name}: expected {(expected ? "accept" : "reject")}, got {result.Error?.ToString() ?? "accept"}");
     }
 
-    [Theory]
-    [InlineData("alltypes.237mfs.prom.txt", ExpositionFormat.PrometheusText, 237)]
-    [InlineData("alltypes.237mfs.nometa.prom.txt", ExpositionFormat.PrometheusText, -1)]
-    [InlineData("1histogram.om.txt", ExpositionFormat.OpenMetrics, 1)]
-    public void Prometheus_benchmark_bodies_parse(string file, ExpositionFormat format, int families)
+    public static TheoryData<string> PrometheusTextBodies()
     {
-        var result = ExpositionParser.Parse(Fixtures.Bytes("exposition-conformance", "prometheus-textparse-testdata", file), format, FamilySelection.All);
+        var data = new TheoryData<string>();
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(Directory, "prometheus-textparse-testdata"), "*.prom.txt").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PrometheusTextBodies))]
+    public void Prometheus_benchmark_bodies_in_text_0_0_4_parse(string file)
+    {
+        var body = Fixtures.Bytes("exposition-conformance", "prometheus-textparse-testdata", file);
+
+        var all = ExpositionParser.Parse(body, ExpositionFormat.PrometheusText, FamilySelection.All);
+        var selected = ExpositionParser.Parse(body, ExpositionFormat.PrometheusText, FamilySelection.Of(["go_gc_duration_seconds", "go_goroutines"]));
+
+        Assert.True(all.Succeeded, all.Error?.ToString());
+        Assert.True(selected.Succeeded, selected.Error?.ToString());
+        Assert.Equal(151, selected.Families["go_goroutines"].Value);
+        // A summary's _sum and _count, with or without its TYPE line.
+        Assert.Equal(190932, selected.Families["go_gc_duration_seconds"].Histogram!.Count);
+        Assert.Equal(44.985611511, selected.Families["go_gc_duration_seconds"].Histogram!.Sum);
+    }
+
+    [Fact]
+    public void Prometheus_benchmark_body_with_237_families_yields_all_of_them()
+    {
+        var result = ExpositionParser.Parse(
+            Fixtures.Bytes("exposition-conformance", "prometheus-textparse-testdata", "alltypes.237mfs.prom.txt"), ExpositionFormat.PrometheusText, FamilySelection.All);
+
+        Assert.Equal(237, result.Families.Count);
+    }
+
+    [Fact]
+    public void A_one_histogram_OpenMetrics_body_ending_in_EOF_without_a_newline_parses()
+    {
+        var result = ExpositionParser.Parse(
+            Fixtures.Bytes("exposition-conformance", "prometheus-textparse-testdata", "1histogram.om.txt"), ExpositionFormat.OpenMetrics, FamilySelection.All);
 
         Assert.True(result.Succeeded, result.Error?.ToString());
-        if (families > 0)
-        {
-            Assert.Equal(families, result.Families.Count);
-        }
+        Assert.Single(result.Families);
     }
 
     [Fact]
@@ -131,6 +164,58 @@ public sealed class ConformanceTests
                 Assert.Equal(value.Value, selected.Value);
             }
         }
+    }
+
+    [Fact]
+    public void Every_selective_parse_of_a_valid_OpenMetrics_body_agrees_with_the_full_parse()
+    {
+        foreach (var name in CaseNames().Where(ShouldParse))
+        {
+            var body = Fixtures.Bytes("exposition-conformance", name + ".txt");
+            var all = ExpositionParser.Parse(body, ExpositionFormat.OpenMetrics, FamilySelection.All);
+            foreach (var (family, value) in all.Families)
+            {
+                var one = ExpositionParser.Parse(body, ExpositionFormat.OpenMetrics, FamilySelection.Of([family]));
+                Assert.True(one.Succeeded, $"{name}/{family}: {one.Error}");
+                Assert.True(one.Families.TryGetValue(family, out var selected), $"{name}/{family} missing");
+                Assert.Equal(value.Value, selected.Value);
+                Assert.Equal(value.Histogram?.Count, selected.Histogram?.Count);
+                Assert.Equal(value.Histogram?.Sum, selected.Histogram?.Sum);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A selective parse fully checks the lines of the families it is asked for, so asking for every family by
+    /// name must reject whatever the validating parse rejects, at the same line.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Requesting_every_family_by_name_rejects_what_the_full_parse_rejects(string name)
+    {
+        var body = Fixtures.Bytes("exposition-conformance", name + ".txt");
+        var everyName = FamilySelection.Of(NamesIn(body));
+        foreach (var format in new[] { ExpositionFormat.PrometheusText, ExpositionFormat.OpenMetrics })
+        {
+            var full = ExpositionParser.Parse(body, format, FamilySelection.All);
+            if (!full.Succeeded)
+            {
+                var selective = ExpositionParser.Parse(body, format, everyName);
+                Assert.True(!selective.Succeeded, $"{format}: accepted what the full parse rejects with {full.Error}");
+                Assert.Equal(full.Error!.Line, selective.Error!.Line);
+            }
+        }
+    }
+
+    /// <summary>Every name at the start of a sample or metadata line, with and without its type suffix; "a" when there is none.</summary>
+    private static string[] NamesIn(byte[] body)
+    {
+        var names = Regex.Matches(System.Text.Encoding.UTF8.GetString(body), @"^(?:# (?:TYPE|HELP|UNIT) )?([a-zA-Z_:][a-zA-Z0-9_:]*)", RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value)
+            .SelectMany(n => new[] { n, Regex.Replace(n, "_(total|created|bucket|count|sum|gcount|gsum|info)$", "") })
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return names.Length > 0 ? names : ["a"];
     }
 
     private static bool ShouldParse(string name) =>

@@ -9,6 +9,7 @@ public sealed class VllmCaptureTests
 {
     private const string Waiting = "vllm:num_requests_waiting";
     private const string Ttft = "vllm:time_to_first_token_seconds";
+    private const string Running = "vllm:num_requests_running";
     private static readonly FamilySelection s_twoFamilies = FamilySelection.Of([Waiting, Ttft]);
 
     public static TheoryData<string> Captures()
@@ -40,6 +41,55 @@ public sealed class VllmCaptureTests
             Assert.Equal(all.Families[name].Histogram?.Count, value.Histogram?.Count);
             Assert.Equal(all.Families[name].Histogram?.Sum, value.Histogram?.Sum);
         }
+    }
+
+    /// <summary>Per capture, numbers read off the file by hand: waiting, running, and the TTFT histogram.</summary>
+    [Theory]
+    [InlineData("datadog-fixture_opt-125m_mixed-v0-v1.txt", 0, 0, 1, 0.31326723098754883, 17)]
+    [InlineData("hardware-aware-router_qwen1.5-0.5b_v1-engine.txt", 0, 0, 0, 0, 23)]
+    [InlineData("hardware-aware-router_qwen2.5-3b_v1-engine_after-24-requests.txt", 0, 0, 24, 0.7464299201965332, 23)]
+    [InlineData("kubeai-mock_llama-3.1-8b-fp8_v0-engine.txt", 5, 3, 9, 0.5106480121612549, 17)]
+    [InlineData("lmswitch_deepseek-v4-flash_v1-engine_newest.txt", 0, 0, 26, 417.90156173706055, 23)]
+    [InlineData("nvidia-vllm-25.09_qwen3-4b-fp8_v1-engine.txt", 0, 0, 6, 0.24629998207092285, 23)]
+    public void Reads_the_scaler_families_of_each_capture(string capture, double waiting, double running, double ttftCount, double ttftSum, int buckets)
+    {
+        var result = Parse(capture, FamilySelection.Of([Waiting, Running, Ttft]));
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.Equal(waiting, result.Families[Waiting].Value);
+        Assert.Equal(running, result.Families[Running].Value);
+        var ttft = result.Families[Ttft].Histogram!;
+        Assert.Equal(ttftCount, ttft.Count);
+        Assert.Equal(ttftSum, ttft.Sum, 12);
+        Assert.Equal(buckets, ttft.Buckets.Count);
+        Assert.Equal(new HistogramBucket(double.PositiveInfinity, ttftCount), ttft.Buckets[^1]);
+        Assert.Equal(ttft.Buckets.OrderBy(b => b.UpperBound), ttft.Buckets);
+        Assert.True(ttft.Buckets.Zip(ttft.Buckets.Skip(1)).All(p => p.First.Count <= p.Second.Count), "buckets are not cumulative");
+    }
+
+    [Fact]
+    public void Reads_a_snippet_that_ends_in_the_middle_of_a_histogram()
+    {
+        // The aibrix docs cut the capture after a bucket: no +Inf, _count or _sum. Text 0.0.4 does not require them.
+        const string iterationTokens = "vllm:iteration_tokens_total";
+        var result = Parse("aibrix-docs_qwen2.5-coder-1.5b_v0-engine_snippet.txt", FamilySelection.Of([Waiting, "vllm:gpu_cache_usage_perc", iterationTokens, Ttft]));
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.Equal(0, result.Families[Waiting].Value);
+        Assert.Equal(0, result.Families["vllm:gpu_cache_usage_perc"].Value);
+        Assert.Equal(new HistogramBucket(96, 998), result.Families[iterationTokens].Histogram!.Buckets[^1]);
+        Assert.Equal(0, result.Families[iterationTokens].Histogram!.Count);
+        Assert.False(result.Families.ContainsKey(Ttft));
+    }
+
+    [Fact]
+    public void Sums_a_counter_across_its_finished_reason_series()
+    {
+        // stop 26, length/abort/error/repetition 0.
+        var result = Parse("lmswitch_deepseek-v4-flash_v1-engine_newest.txt", FamilySelection.Of(["vllm:request_success_total", "vllm:generation_tokens_total"]));
+
+        Assert.Equal(26, result.Families["vllm:request_success_total"].Value);
+        Assert.Equal(44995, result.Families["vllm:generation_tokens_total"].Value);
     }
 
     [Fact]
@@ -130,10 +180,17 @@ public sealed class VllmCaptureTests
     }
 
     [Fact]
-    public void Reads_sglang_gauges_too()
+    public void Reads_sglang_families_whose_sum_comes_before_the_buckets()
     {
-        var result = Parse("other-servers/sglang-docs_llama-3.1-8b_production-metrics-example.txt", FamilySelection.Of(["sglang:num_queue_reqs"]));
+        var result = Parse(
+            "other-servers/sglang-docs_llama-3.1-8b_production-metrics-example.txt",
+            FamilySelection.Of(["sglang:num_queue_reqs", "sglang:time_to_first_token_seconds"]));
 
         Assert.Equal(2826, result.Families["sglang:num_queue_reqs"].Value);
+        var ttft = result.Families["sglang:time_to_first_token_seconds"].Histogram!;
+        Assert.Equal(11008, ttft.Count);
+        Assert.Equal(2.3518979474117756e+06, ttft.Sum);
+        Assert.Equal(21, ttft.Buckets.Count);
+        Assert.Contains(new HistogramBucket(1.0, 27), ttft.Buckets);
     }
 }
