@@ -46,7 +46,10 @@ public sealed class ScalerHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ScalerHost> StartAsync(string inventoryYaml, TimeSpan? scrapeInterval = null, params string[] extraArgs)
+    public static Task<ScalerHost> StartAsync(string inventoryYaml, TimeSpan? scrapeInterval = null, params string[] extraArgs) =>
+        StartAsync(inventoryYaml, scrapeInterval, configure: null, extraArgs);
+
+    public static async Task<ScalerHost> StartAsync(string inventoryYaml, TimeSpan? scrapeInterval, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("oks-").FullName;
         var inventoryPath = Path.Combine(directory, "inventory.yaml");
@@ -63,7 +66,11 @@ public sealed class ScalerHost : IAsyncDisposable
             "--Standalone:PollInterval", "00:00:00.1",
             .. extraArgs,
         ];
-        var app = ScalerApp.Build(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = ScalerApp.Build(args, b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(b);
+        });
         await app.StartAsync();
         // Kestrel lists the bound addresses in the order ScalerApp listens: gRPC first, then the metrics port.
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToArray();
