@@ -9,6 +9,7 @@ internal static class CommandLine
         ["--grpc-port"] = "Gateway:GrpcPort",
         ["--metrics-port"] = "Gateway:MetricsPort",
         ["--otlp-endpoint"] = "Telemetry:OtlpEndpoint",
+        ["--otlp-protocol"] = "Telemetry:OtlpProtocol",
         ["--listen"] = "Gateway:ListenAddress",
         ["--silo-port"] = "Orleans:SiloPort",
         ["--gateway-port"] = "Orleans:GatewayPort",
@@ -31,6 +32,7 @@ internal static class CommandLine
           --grpc-port <port>          KEDA gRPC port                       [Gateway:GrpcPort]       default 10450
           --metrics-port <port>       /metrics, /inferencesets, /dashboard [Gateway:MetricsPort]    default 10451
           --otlp-endpoint <url>       OTLP export of traces and metrics    [Telemetry:OtlpEndpoint] default off
+          --otlp-protocol <name>      grpc or http/protobuf                [Telemetry:OtlpProtocol] default grpc
           --listen <address>          address both ports bind              [Gateway:ListenAddress]  default 127.0.0.1
           --silo-port <port>          Orleans silo port                    [Orleans:SiloPort]       default 11111
           --gateway-port <port>       Orleans client gateway port          [Orleans:GatewayPort]    default 30000

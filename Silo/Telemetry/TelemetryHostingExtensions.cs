@@ -1,3 +1,4 @@
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -11,6 +12,12 @@ internal static class TelemetryHostingExtensions
     public static WebApplicationBuilder AddScalerTelemetry(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (options.OtlpProtocol is not ("grpc" or "http/protobuf"))
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                TelemetryOptions.SectionName, typeof(TelemetryOptions), [$"Telemetry:OtlpProtocol '{options.OtlpProtocol}' must be grpc or http/protobuf"]);
+        }
+
         var otlp = options.OtlpEndpoint
             ?? (Uri.TryCreate(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
         builder.Services.AddSingleton<ScalerGauges>();
@@ -21,7 +28,7 @@ internal static class TelemetryHostingExtensions
                 metrics.AddMeter(ScalerTelemetry.Name, "Microsoft.Orleans").AddPrometheusExporter();
                 if (otlp is not null)
                 {
-                    metrics.AddOtlpExporter(o => o.Endpoint = otlp);
+                    metrics.AddOtlpExporter(o => Configure(o, otlp, options.OtlpProtocol, "v1/metrics"));
                 }
             })
             .WithTracing(tracing =>
@@ -29,9 +36,24 @@ internal static class TelemetryHostingExtensions
                 tracing.AddSource(ScalerTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
                 if (otlp is not null)
                 {
-                    tracing.AddOtlpExporter(o => o.Endpoint = otlp);
+                    tracing.AddOtlpExporter(o => Configure(o, otlp, options.OtlpProtocol, "v1/traces"));
                 }
             });
         return builder;
+    }
+
+    /// <summary>Over HTTP the exporter posts to the endpoint as given, so the signal's path is added here.</summary>
+    private static void Configure(OtlpExporterOptions exporter, Uri endpoint, string protocol, string signalPath)
+    {
+        if (string.Equals(protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            exporter.Endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath);
+        }
+        else
+        {
+            exporter.Protocol = OtlpExportProtocol.Grpc;
+            exporter.Endpoint = endpoint;
+        }
     }
 }
