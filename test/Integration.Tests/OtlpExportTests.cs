@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OrleansKaitoScaler.TestSupport;
 
 namespace OrleansKaitoScaler.Integration.Tests;
@@ -20,23 +13,18 @@ public sealed class OtlpExportTests
     {
         // A minimal OTLP/HTTP receiver on loopback: it records which signal paths were posted and how many bytes.
         var received = new ConcurrentQueue<(string Path, long Bytes)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        await using var receiver = builder.Build();
-        receiver.MapPost("/v1/{signal}", async (HttpRequest request) =>
+        var (receiver, otlp) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/{signal}", async (HttpRequest request) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             received.Enqueue((request.Path, body.Length));
             return Results.Ok();
-        });
-        await receiver.StartAsync();
-        var otlp = receiver.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        }));
+        await using var _ = receiver;
 
         await using var replica = await VllmEndpoint.StartAsync();
         await using var host = await ScalerHost.StartAsync(
-            Inventories.Of("phi-4", ready: true, [replica]), null, "--otlp-endpoint", otlp, "--otlp-protocol", "http/protobuf");
+            Inventories.Of("phi-4", ready: true, [replica]), null, "--otlp-endpoint", otlp.ToString(), "--otlp-protocol", "http/protobuf");
         var metadata = new Dictionary<string, string>
         {
             ["inferenceSetName"] = "phi-4",

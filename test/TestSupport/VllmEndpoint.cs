@@ -1,12 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OrleansKaitoScaler.TestSupport;
 
@@ -40,16 +34,17 @@ public sealed class VllmEndpoint : IAsyncDisposable
 
     public static async Task<VllmEndpoint> StartAsync(int port = 0, VllmMetrics? metrics = null, IPAddress? address = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address ?? IPAddress.Loopback, port));
-        var app = builder.Build();
-        var endpoint = new VllmEndpoint(app, metrics ?? new VllmMetrics());
-        app.MapGet("/metrics", endpoint.ServeAsync);
-        app.MapPost("/control", endpoint.Control);
-        await app.StartAsync();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        endpoint.Port = new Uri(addresses.Addresses.First()).Port;
+        VllmEndpoint? endpoint = null;
+        var (app, baseUrl) = await LoopbackServer.StartAsync(
+            app =>
+            {
+                endpoint = new VllmEndpoint(app, metrics ?? new VllmMetrics());
+                app.MapGet("/metrics", endpoint.ServeAsync);
+                app.MapPost("/control", endpoint.Control);
+            },
+            port,
+            address);
+        endpoint!.Port = baseUrl.Port;
         return endpoint;
     }
 
