@@ -10,9 +10,12 @@ public static class AggregationNames
     public const string ServiceAverage = "service-avg";
     public const string WindowedAverage = "windowed-avg";
     public const string Gate = "gate";
+    public const string Rate = "rate";
+    public const string Max = "max";
+    public const string Quantile = "quantile";
 
     /// <summary>Every name, in the order they are documented.</summary>
-    public static IReadOnlyList<string> All { get; } = [Sum, ServiceAverage, WindowedAverage, Gate];
+    public static IReadOnlyList<string> All { get; } = [Sum, ServiceAverage, WindowedAverage, Gate, Rate, Max, Quantile];
 
     /// <summary>The metadata spelling of <paramref name="aggregation"/>.</summary>
     public static string NameOf(Aggregation aggregation) => aggregation switch
@@ -21,6 +24,9 @@ public static class AggregationNames
         Aggregation.ServiceAverage => ServiceAverage,
         Aggregation.WindowedAverage => WindowedAverage,
         Aggregation.Gate => Gate,
+        Aggregation.Rate => Rate,
+        Aggregation.Max => Max,
+        Aggregation.Quantile => Quantile,
         _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "not an aggregation"),
     };
 

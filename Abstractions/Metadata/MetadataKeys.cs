@@ -14,5 +14,6 @@ public static class MetadataKeys
     public const string MetricSource = "metricSource";
     public const string Aggregation = "aggregation";
     public const string MetricCacheWindow = "metricCacheWindow";
+    public const string Quantile = "quantile";
     public const string ScalerAddress = "scalerAddress";
 }

@@ -45,7 +45,8 @@ public static class ScalerMetadataParser
             || !TryReadPath(values, out var path, out error)
             || !TryReadScrapeTimeout(values, out var timeout, out error)
             || !TryReadSource(values, out var source, out error)
-            || !TryReadCacheWindow(values, out var window, out error))
+            || !TryReadCacheWindow(values, out var window, out error)
+            || !TryReadQuantile(values, out var quantile, out error))
         {
             return false;
         }
@@ -56,7 +57,8 @@ public static class ScalerMetadataParser
             threshold,
             new ScrapeProfile(source, protocol, port, path, timeout),
             aggregation,
-            window);
+            window,
+            quantile);
         return true;
     }
 
@@ -236,6 +238,21 @@ public static class ScalerMetadataParser
                     MetadataKeys.MetricCacheWindow,
                     $"{Quote(text)} is not a positive whole number of seconds; use an integer such as 60 or 300 (default {DefaultCacheWindow.TotalSeconds:0})");
             }
+        }
+
+        return error is null;
+    }
+
+    private static bool TryReadQuantile(IReadOnlyDictionary<string, string> values, out double quantile, [NotNullWhen(false)] out MetadataError? error)
+    {
+        quantile = MetricQuery.DefaultQuantile;
+        error = null;
+        if (Supplied(values, MetadataKeys.Quantile) is { } text
+            && (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out quantile) || double.IsNaN(quantile) || quantile is <= 0 or >= 1))
+        {
+            error = new MetadataError(
+                MetadataKeys.Quantile,
+                $"{Quote(text)} is not a quantile; use a number strictly between 0 and 1 such as 0.95 (default {MetricQuery.DefaultQuantile})");
         }
 
         return error is null;

@@ -14,4 +14,13 @@ public enum Aggregation
 
     /// <summary><c>gate</c>: 1 when every desired replica is ready, else 0; never scrapes.</summary>
     Gate,
+
+    /// <summary><c>rate</c>: per-second increase of a counter over the window, summed over endpoints (PromQL <c>rate</c>).</summary>
+    Rate,
+
+    /// <summary><c>max</c>: the largest value of a gauge over the endpoints that answered (the hottest replica).</summary>
+    Max,
+
+    /// <summary><c>quantile</c>: a quantile of a histogram over the window (PromQL <c>histogram_quantile</c> of the bucket rates).</summary>
+    Quantile,
 }

@@ -10,6 +10,9 @@ public static class Aggregators
     private static readonly ServiceAverageAggregator s_serviceAverage = new();
     private static readonly WindowedAverageAggregator s_windowedAverage = new();
     private static readonly ReadinessGate s_gate = new();
+    private static readonly RateAggregator s_rate = new();
+    private static readonly MaxAggregator s_max = new();
+    private static readonly QuantileAggregator s_quantile = new();
 
     public static IAggregator For(AggregationKind aggregation) => aggregation switch
     {
@@ -17,16 +20,19 @@ public static class Aggregators
         AggregationKind.ServiceAverage => s_serviceAverage,
         AggregationKind.WindowedAverage => s_windowedAverage,
         AggregationKind.Gate => s_gate,
+        AggregationKind.Rate => s_rate,
+        AggregationKind.Max => s_max,
+        AggregationKind.Quantile => s_quantile,
         _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "unknown aggregation"),
     };
 
     /// <summary>True when the aggregation reads scraped samples (all but the gate).</summary>
     public static bool Scrapes(AggregationKind aggregation) => aggregation != AggregationKind.Gate;
 
-    /// <summary>How much history a query needs kept: its window for <c>windowed-avg</c>, else only the newest round.</summary>
+    /// <summary>How much history a query needs kept: its window for <c>windowed-avg</c>, <c>rate</c> and <c>quantile</c>, else only the newest round.</summary>
     public static TimeSpan HistoryNeeded(MetricQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query.Aggregation == AggregationKind.WindowedAverage ? query.CacheWindow : TimeSpan.Zero;
+        return query.Aggregation is AggregationKind.WindowedAverage or AggregationKind.Rate or AggregationKind.Quantile ? query.CacheWindow : TimeSpan.Zero;
     }
 }

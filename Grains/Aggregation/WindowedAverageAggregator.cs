@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrleansKaitoScaler.Abstractions.Scaling;
 using OrleansKaitoScaler.Grains.Scraping.Exposition;
 
@@ -14,9 +13,6 @@ namespace OrleansKaitoScaler.Grains.Aggregation;
 /// </remarks>
 public sealed class WindowedAverageAggregator : IAggregator
 {
-    /// <summary>The retained span must cover this share of the window before the average is trusted.</summary>
-    public const double WarmUpShare = 0.8;
-
     /// <inheritdoc />
     public MetricAnswer Aggregate(AggregationContext context)
     {
@@ -26,14 +22,9 @@ public sealed class WindowedAverageAggregator : IAggregator
             return unavailable;
         }
 
-        var window = context.Query.CacheWindow;
-        var rounds = context.Window.Covering(context.Family, newest.At - window).ToList();
-        var span = newest.At - rounds[0].At;
-        if (rounds.Count < 2 || span < window * WarmUpShare)
+        if (!WindowSelection.TrySelect(context, newest, out var rounds, out unavailable))
         {
-            return MetricAnswer.Unavailable(string.Create(
-                CultureInfo.InvariantCulture,
-                $"warming up: the window of '{context.Family}' for InferenceSet {context.InferenceSet.Key} holds {rounds.Count} sample(s) over {span.TotalSeconds:0.#}s; it needs 2 over at least {(window * WarmUpShare).TotalSeconds:0.#}s"));
+            return unavailable;
         }
 
         var first = new Dictionary<string, HistogramValue>(StringComparer.Ordinal);

@@ -24,14 +24,23 @@ internal static class Samples
     public static EndpointScrape Histogram(string endpoint, double sum, double count, string family = Ttft) =>
         EndpointScrape.Success(endpoint, new Dictionary<string, FamilyValue> { [family] = new(0, new HistogramValue(sum, count, [])) }, TimeSpan.FromMilliseconds(3), 1000);
 
+    /// <summary>A histogram sample with cumulative buckets given as (le, count); the last must be +Inf.</summary>
+    public static EndpointScrape Buckets(string endpoint, params (double Le, double Count)[] buckets) =>
+        EndpointScrape.Success(
+            endpoint,
+            new Dictionary<string, FamilyValue> { [Ttft] = new(0, new HistogramValue(0, buckets[^1].Count, buckets.Select(b => new HistogramBucket(b.Le, b.Count)).ToArray())) },
+            TimeSpan.FromMilliseconds(3),
+            1000);
+
     public static EndpointScrape Without(string endpoint) =>
         EndpointScrape.Success(endpoint, new Dictionary<string, FamilyValue>(), TimeSpan.FromMilliseconds(3), 1000);
 
     public static EndpointScrape Failed(string endpoint) =>
         EndpointScrape.Failure(endpoint, ScrapeErrorReason.Connection, "connection refused", TimeSpan.FromMilliseconds(1));
 
+    /// <summary>A round that asked for the usual two families and every family its endpoints returned.</summary>
     public static ScrapeRound Round(DateTimeOffset at, params EndpointScrape[] endpoints) =>
-        new(at, endpoints, new HashSet<string> { Waiting, Ttft });
+        new(at, endpoints, new HashSet<string>(endpoints.SelectMany(e => e.Families?.Keys ?? []).Append(Waiting).Append(Ttft)));
 
     public static SampleWindow Window(params ScrapeRound[] rounds)
     {
@@ -44,8 +53,8 @@ internal static class Samples
         return window;
     }
 
-    public static MetricQuery Query(AggregationKind aggregation, double threshold = 10, string family = Waiting, int windowSeconds = 300) =>
-        new(ScrapeProfile.Default, family, aggregation, threshold, TimeSpan.FromSeconds(windowSeconds));
+    public static MetricQuery Query(AggregationKind aggregation, double threshold = 10, string family = Waiting, int windowSeconds = 300, double quantile = 0.95) =>
+        new(ScrapeProfile.Default, family, aggregation, threshold, TimeSpan.FromSeconds(windowSeconds), quantile);
 
     public static MetricAnswer Aggregate(IAggregator aggregator, MetricQuery query, SampleWindow window, DateTimeOffset now, InferenceSetSnapshot? inferenceSet = null) =>
         aggregator.Aggregate(new AggregationContext(query, window, inferenceSet ?? InferenceSet, now, TimeSpan.FromSeconds(45)));

@@ -22,7 +22,7 @@ public sealed class MetadataRejectionTests(GatewayHost host)
             [MetadataKeys.MetricPath, "metrics"],
             [MetadataKeys.ScrapeTimeout, "3"],
             [MetadataKeys.MetricSource, "prometheus"],
-            [MetadataKeys.Aggregation, "max"],
+            [MetadataKeys.Aggregation, "median"],
             [MetadataKeys.MetricCacheWindow, "5m"],
         ];
         var data = new TheoryData<string, string, string?>();

@@ -186,7 +186,7 @@ public sealed class ScalerMetadataParserTests
 
     [Theory]
     [InlineData("avg")]
-    [InlineData("max")]
+    [InlineData("median")]
     [InlineData("service_avg")]
     [InlineData("ServiceAverage")]
     public void An_unknown_aggregation_is_rejected_listing_the_known_ones(string text)

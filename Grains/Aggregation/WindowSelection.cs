@@ -1,0 +1,61 @@
+using System.Globalization;
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Windows;
+
+namespace OrleansKaitoScaler.Grains.Aggregation;
+
+/// <summary>
+/// The rounds a windowed aggregation reads: those inside the query's window ending at the newest round. Until
+/// they are at least 2 and span 80% of the window the answer is "warming up", so a half-filled window never
+/// passes for a full one (the Go scaler's rule).
+/// </summary>
+internal static class WindowSelection
+{
+    /// <summary>The retained span must cover this share of the window.</summary>
+    public const double WarmUpShare = 0.8;
+
+    public static bool TrySelect(AggregationContext context, ScrapeRound newest, out IReadOnlyList<ScrapeRound> rounds, out MetricAnswer unavailable)
+    {
+        var window = context.Query.CacheWindow;
+        var selected = context.Window.Covering(context.Family, newest.At - window).ToList();
+        var span = newest.At - selected[0].At;
+        if (selected.Count < 2 || span < window * WarmUpShare)
+        {
+            rounds = [];
+            unavailable = MetricAnswer.Unavailable(string.Create(
+                CultureInfo.InvariantCulture,
+                $"warming up: the window of '{context.Family}' for InferenceSet {context.InferenceSet.Key} holds {selected.Count} sample(s) over {span.TotalSeconds:0.#}s; it needs 2 over at least {(window * WarmUpShare).TotalSeconds:0.#}s"));
+            return false;
+        }
+
+        rounds = selected;
+        unavailable = default;
+        return true;
+    }
+
+    /// <summary>
+    /// Each endpoint's successful samples of the family in time order (a scraped endpoint lacking the family reads 0,
+    /// as everywhere else: vLLM creates some series only at the first request).
+    /// </summary>
+    public static Dictionary<string, List<(DateTimeOffset At, Scraping.Exposition.FamilyValue Value)>> ByEndpoint(IReadOnlyList<ScrapeRound> rounds, string family)
+    {
+        var series = new Dictionary<string, List<(DateTimeOffset, Scraping.Exposition.FamilyValue)>>(StringComparer.Ordinal);
+        foreach (var round in rounds)
+        {
+            foreach (var endpoint in round.Endpoints.Where(e => e.Succeeded))
+            {
+                if (!series.TryGetValue(endpoint.Endpoint, out var samples))
+                {
+                    samples = [];
+                    series.Add(endpoint.Endpoint, samples);
+                }
+
+                samples.Add((round.At, endpoint.Families!.TryGetValue(family, out var value) ? value : Absent));
+            }
+        }
+
+        return series;
+    }
+
+    private static readonly Scraping.Exposition.FamilyValue Absent = new(0, null);
+}

@@ -1,0 +1,77 @@
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Aggregation;
+using static OrleansKaitoScaler.Grains.Tests.Aggregation.Samples;
+using AggregationKind = OrleansKaitoScaler.Abstractions.Scaling.Aggregation;
+
+namespace OrleansKaitoScaler.Grains.Tests.Aggregation;
+
+public sealed class RateAggregatorTests
+{
+    private const string Tokens = "vllm:generation_tokens_total";
+    private readonly RateAggregator _rate = new();
+    private readonly MetricQuery _query = Query(AggregationKind.Rate, threshold: 100, family: Tokens, windowSeconds: 60);
+
+    [Fact]
+    public void Sums_each_endpoints_per_second_growth()
+    {
+        var window = Window(
+            Round(T0, Gauge("a", 1000, Tokens), Gauge("b", 50, Tokens)),
+            Round(T0.AddSeconds(30), Gauge("a", 4000, Tokens), Gauge("b", 650, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 7000, Tokens), Gauge("b", 1250, Tokens)));
+
+        var answer = Aggregate(_rate, _query, window, T0.AddSeconds(60));
+
+        // a: 6000 tokens / 60 s = 100/s; b: 1200 / 60 = 20/s.
+        Assert.Equal(ScalerOutcome.Ok, answer.Outcome);
+        Assert.Equal(120, answer.Value, 9);
+    }
+
+    [Fact]
+    public void A_counter_reset_restarts_that_endpoints_baseline()
+    {
+        var window = Window(
+            Round(T0, Gauge("a", 900, Tokens)),
+            Round(T0.AddSeconds(30), Gauge("a", 1500, Tokens)),
+            Round(T0.AddSeconds(45), Gauge("a", 120, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 420, Tokens)));
+
+        var answer = Aggregate(_rate, _query, window, T0.AddSeconds(60));
+
+        // 600 before the restart, then 120 since it (from 0), then 300: 1020 over 60 s.
+        Assert.Equal(17, answer.Value, 9);
+    }
+
+    [Fact]
+    public void An_idle_counter_has_rate_zero()
+    {
+        var window = Window(Round(T0, Gauge("a", 5, Tokens)), Round(T0.AddSeconds(60), Gauge("a", 5, Tokens)));
+
+        Assert.Equal(MetricAnswer.Of(0), Aggregate(_rate, _query, window, T0.AddSeconds(60)));
+    }
+
+    [Fact]
+    public void An_endpoint_that_joined_mid_window_counts_from_its_own_first_sample()
+    {
+        var window = Window(
+            Round(T0, Gauge("a", 0, Tokens)),
+            Round(T0.AddSeconds(30), Gauge("a", 300, Tokens), Gauge("b", 1000, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 600, Tokens), Gauge("b", 1600, Tokens)));
+
+        var answer = Aggregate(_rate, _query, window, T0.AddSeconds(60));
+
+        // a: 600/60 = 10/s; b: 600/30 = 20/s (not 1600 counted as growth).
+        Assert.Equal(30, answer.Value, 9);
+    }
+
+    [Fact]
+    public void Follows_the_warm_up_and_staleness_rules_of_windowed_avg()
+    {
+        var short_ = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(40), Gauge("a", 40, Tokens)));
+        var full = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(48), Gauge("a", 48, Tokens)));
+
+        Assert.StartsWith("warming up", Aggregate(_rate, _query, short_, T0.AddSeconds(40)).Message, StringComparison.Ordinal);
+        Assert.Equal(MetricAnswer.Of(1), Aggregate(_rate, _query, full, T0.AddSeconds(48)));
+        Assert.StartsWith("stale", Aggregate(_rate, _query, full, T0.AddSeconds(200)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("cold", Aggregate(_rate, _query, Window(), T0).Message, StringComparison.Ordinal);
+    }
+}
