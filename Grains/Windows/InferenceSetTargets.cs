@@ -71,10 +71,13 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             var selection = target.Selection;
             var families = target.FamilyNames;
             var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
+
+            // A round is stamped when its requests go out, as Prometheus stamps a sample at scrape start: the values
+            // describe that moment, and a slow replica must not stretch the time a rate is divided by.
+            var startedAt = time.GetUtcNow();
             var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
-            var now = time.GetUtcNow();
-            target.Window.Add(new ScrapeRound(now, results, families));
-            target.Window.Prune(now, target.Retention(options.Interval));
+            target.Window.Add(new ScrapeRound(startedAt, results, families));
+            target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
         }
         finally
         {

@@ -21,6 +21,8 @@ public sealed class VllmMetrics
     private double _ttftSum;
     private double _ttftCount;
     private double _generationTokens;
+    private double _tokensPerSecond;
+    private long _tokensSince;
 
     public string ModelName { get; init; } = "microsoft/Phi-4-mini-instruct";
 
@@ -33,6 +35,24 @@ public sealed class VllmMetrics
 
     public double KvCacheUsage { get => Read(ref _kvCache); set => Write(ref _kvCache, value); }
 
+    /// <summary>The clock that makes <see cref="TokensPerSecond"/> grow the token counter.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Makes <c>vllm:generation_tokens_total</c> grow steadily at this rate (by <see cref="Clock"/>).</summary>
+    public double TokensPerSecond
+    {
+        get => Read(ref _tokensPerSecond);
+        set
+        {
+            lock (_lock)
+            {
+                _generationTokens = GeneratedTokens();
+                _tokensSince = Clock.GetTimestamp();
+                _tokensPerSecond = value;
+            }
+        }
+    }
+
     /// <summary>Records <paramref name="count"/> requests whose first token took <paramref name="seconds"/>.</summary>
     public void ObserveTimeToFirstToken(double seconds, int count = 1)
     {
@@ -40,7 +60,6 @@ public sealed class VllmMetrics
         {
             _ttftSum += seconds * count;
             _ttftCount += count;
-            _generationTokens += 64 * count;
             for (var i = 0; i < TtftBuckets.Length; i++)
             {
                 if (seconds <= TtftBuckets[i])
@@ -57,6 +76,7 @@ public sealed class VllmMetrics
         lock (_lock)
         {
             _ttftSum = _ttftCount = _generationTokens = 0;
+            _tokensSince = Clock.GetTimestamp();
             Array.Clear(_bucketCounts);
         }
     }
@@ -70,7 +90,7 @@ public sealed class VllmMetrics
             Gauge(text, "vllm:num_requests_running", "Number of requests in model execution batches.", _running);
             Gauge(text, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", _waiting);
             Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", _kvCache);
-            Counter(text, "vllm:generation_tokens_total", "Number of generation tokens processed.", _generationTokens);
+            Counter(text, "vllm:generation_tokens_total", "Number of generation tokens processed.", GeneratedTokens());
             Histogram(text);
             text.Append("# HELP python_gc_collections_total Number of times this generation was collected\n# TYPE python_gc_collections_total counter\n");
             for (var generation = 0; generation < 3; generation++)
@@ -82,6 +102,9 @@ public sealed class VllmMetrics
             return text.ToString();
         }
     }
+
+    private double GeneratedTokens() =>
+        _tokensPerSecond == 0 ? _generationTokens : _generationTokens + (_tokensPerSecond * Clock.GetElapsedTime(_tokensSince).TotalSeconds);
 
     private void Gauge(StringBuilder text, string name, string help, double total) => Series(text, name, help, "gauge", total);
 

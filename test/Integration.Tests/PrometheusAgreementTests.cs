@@ -1,0 +1,83 @@
+using Grpc.Core;
+using OrleansKaitoScaler.TestSupport;
+
+namespace OrleansKaitoScaler.Integration.Tests;
+
+/// <summary>
+/// Our <c>rate</c> and <c>quantile</c> against Debian's Prometheus scraping the very same simulated replicas:
+/// <c>rate()</c> and <c>histogram_quantile()</c> must agree within 1%.
+/// </summary>
+public sealed class PrometheusAgreementTests
+{
+    [Fact]
+    public async Task Rate_and_quantile_agree_with_prometheus_within_one_percent()
+    {
+        await using var a = await VllmEndpoint.StartAsync();
+        await using var b = await VllmEndpoint.StartAsync();
+        a.Metrics.TokensPerSecond = 480;
+        b.Metrics.TokensPerSecond = 120;
+        using var stop = new CancellationTokenSource();
+        var load = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                // The same mix of first-token latencies every tick, across four buckets.
+                a.Metrics.ObserveTimeToFirstToken(0.007, 1);
+                a.Metrics.ObserveTimeToFirstToken(0.03, 3);
+                b.Metrics.ObserveTimeToFirstToken(0.07, 2);
+                b.Metrics.ObserveTimeToFirstToken(0.3, 1);
+                await Task.Delay(50);
+            }
+        });
+        try
+        {
+            await using var host = await ScalerHost.StartAsync(Inventories.Of("phi-4", ready: true, [a, b]), TimeSpan.FromMilliseconds(250));
+            await using var prometheus = await PrometheusServer.StartAsync(
+                [new Uri(a.BaseUrl, "/metrics"), new Uri(b.BaseUrl, "/metrics")], TimeSpan.FromMilliseconds(250));
+            await prometheus.WaitForSamplesAsync("vllm:generation_tokens_total", 12, TimeSpan.FromSeconds(30));
+
+            var ourRate = await Ours(host, "vllm:generation_tokens_total", "rate");
+            var theirRate = await prometheus.QueryAsync("sum(rate(vllm:generation_tokens_total[3s]))");
+            var ourP95 = await Ours(host, "vllm:time_to_first_token_seconds", "quantile", ("quantile", "0.95"));
+            var theirP95 = await prometheus.QueryAsync("histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[3s])))");
+            var ourP50 = await Ours(host, "vllm:time_to_first_token_seconds", "quantile", ("quantile", "0.5"));
+            var theirP50 = await prometheus.QueryAsync("histogram_quantile(0.5, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[3s])))");
+
+            AgreeWithinOnePercent(ourRate, theirRate, "rate");
+            AgreeWithinOnePercent(ourP95, theirP95, "p95");
+            AgreeWithinOnePercent(ourP50, theirP50, "p50");
+            Assert.InRange(ourRate, 600 * 0.97, 600 * 1.03);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await load;
+        }
+    }
+
+    private static async Task<double> Ours(ScalerHost host, string metric, string aggregation, params (string Key, string Value)[] extra)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["inferenceSetName"] = "phi-4",
+            ["inferenceSetNamespace"] = "default",
+            ["metricName"] = metric,
+            ["aggregation"] = aggregation,
+            ["metricCacheWindow"] = "3",
+        };
+        foreach (var (key, value) in extra)
+        {
+            metadata[key] = value;
+        }
+
+        var result = await Eventually.Get(() => host.TryGetMetricAsync(metadata), r => r.Status == StatusCode.OK && r.Value > 0, TimeSpan.FromSeconds(20), $"{aggregation} of {metric}");
+        return result.Value;
+    }
+
+    private static void AgreeWithinOnePercent(double ours, double? theirs, string what)
+    {
+        Assert.True(theirs is > 0, $"Prometheus has no {what}");
+        var difference = Math.Abs(ours - theirs!.Value) / theirs.Value;
+        Assert.True(difference <= 0.01, $"{what}: ours {ours}, Prometheus {theirs} ({difference:P2} apart)");
+    }
+}
