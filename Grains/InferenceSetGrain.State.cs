@@ -16,7 +16,7 @@ internal sealed partial class InferenceSetGrain
 
     private void Publish()
     {
-        if (!inventory.TryGet(_key, out var snapshot))
+        if (_deactivating || !inventory.TryGet(_key, out var snapshot))
         {
             return;
         }

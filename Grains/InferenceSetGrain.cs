@@ -17,6 +17,7 @@ namespace OrleansKaitoScaler.Grains;
 /// changes happen between awaits on the grain's single thread.
 /// </summary>
 [Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Orleans ends a grain through OnDeactivateAsync, which disposes the scrape cancellation.")]
 internal sealed partial class InferenceSetGrain(
     IInferenceSetInventory inventory,
     IMetricsScraper scraper,
@@ -32,6 +33,8 @@ internal sealed partial class InferenceSetGrain(
     private ObserverManager<IActivityObserver>? _observers;
     private IDisposable? _inventoryWatch;
     private IGrainTimer? _timer;
+    private CancellationTokenSource _scrapes = new();
+    private bool _deactivating;
     private InferenceSetKey _key;
     private bool? _lastActive;
 
@@ -52,8 +55,10 @@ internal sealed partial class InferenceSetGrain(
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivating = true;
         _inventoryWatch?.Dispose();
         StopScraping();
+        _scrapes.Dispose();
         states.Remove(_key);
         return Task.CompletedTask;
     }
@@ -121,6 +126,7 @@ internal sealed partial class InferenceSetGrain(
 
             _targets.Clear();
             _triggers.Clear();
+            _clampLogged.Clear();
             StopScraping();
             states.Remove(_key);
             _lastActive = null;
@@ -146,7 +152,9 @@ internal sealed partial class InferenceSetGrain(
     private async Task NotifyAsync(ActivityAnswer answer)
     {
         await _observers!.Notify(o => o.OnActivityChanged(answer));
-        if (answer.Outcome == ScalerOutcome.NotFound)
+
+        // Re-created while the observers were told? Then it is not gone: keep the new registrations.
+        if (answer.Outcome == ScalerOutcome.NotFound && !inventory.TryGet(_key, out _))
         {
             _observers.Clear();
             this.DeactivateOnIdle();
@@ -164,18 +172,24 @@ internal sealed partial class InferenceSetGrain(
     {
         _timer?.Dispose();
         _timer = null;
+
+        // Requests under way for a deleted InferenceSet (or a deactivating grain) are abandoned, not waited for.
+        _scrapes.Cancel();
+        if (!_deactivating)
+        {
+            _scrapes = new CancellationTokenSource();
+        }
     }
 
-    private async Task OnTickAsync(CancellationToken cancellationToken)
+    private Task OnTickAsync(CancellationToken cancellationToken)
     {
         foreach (var (profile, family) in _targets.ForgetIdle())
         {
             Log.TargetDropped(logger, _key, family, profile.Path, _options.TargetTtl);
-            foreach (var forgotten in _triggers.Keys.Where(q => q.Profile == profile && q.MetricName == family).ToList())
-            {
-                _triggers.Remove(forgotten);
-            }
+            _clampLogged.Remove((profile, family));
         }
+
+        ForgetIdleTriggers();
 
         if (_targets.IsEmpty)
         {
@@ -185,27 +199,51 @@ internal sealed partial class InferenceSetGrain(
                 this.DeactivateOnIdle();
             }
 
-            return;
+            return Task.CompletedTask;
         }
 
         if (inventory.TryGet(_key, out var snapshot))
         {
-            await _targets.ScrapeAllAsync(snapshot, cancellationToken);
-            Publish();
+            // Each target on its own: a target whose replica hangs until its timeout must not delay the others' rounds.
+            foreach (var target in _targets.All.ToArray())
+            {
+                ScrapeInBackground(target, snapshot);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A trigger nobody asked about for the TTL (never sooner than its window) leaves the state page.</summary>
+    private void ForgetIdleTriggers()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (query, history) in _triggers.ToArray())
+        {
+            var keep = query.CacheWindow > _options.TargetTtl ? query.CacheWindow : _options.TargetTtl;
+            if (now - history.LastAsked > keep)
+            {
+                _triggers.Remove(query);
+            }
         }
     }
 
     private void ScrapeInBackground(ScrapeTarget target, InferenceSetSnapshot snapshot)
     {
         // Runs on the grain's scheduler; a KEDA call is not held up by it (the grain is reentrant).
+        var cancellation = _scrapes.Token;
         _ = ScrapeNowAsync();
 
         async Task ScrapeNowAsync()
         {
             try
             {
-                await _targets.ScrapeAsync(target, snapshot, CancellationToken.None);
+                await _targets.ScrapeAsync(target, snapshot, cancellation);
                 Publish();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Deleted or deactivating: the round is abandoned on purpose.
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -20,6 +20,12 @@ public static class ScalerMetadataParser
     /// <summary>The threshold of <c>service-avg</c>, <c>windowed-avg</c> and <c>gate</c> triggers that give none.</summary>
     public const double DefaultThreshold = 1;
 
+    /// <summary>The longest <c>scrapeTimeout</c>: beyond it a hung endpoint would hold its target's rounds for longer than any staleness bound.</summary>
+    public static TimeSpan MaxScrapeTimeout { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest <c>metricCacheWindow</c>, a day: windows are kept in memory, so they must be bounded.</summary>
+    public const int MaxCacheWindowSeconds = 86_400;
+
     /// <summary>The <c>metricCacheWindow</c> used when none is given.</summary>
     public static TimeSpan DefaultCacheWindow { get; } = TimeSpan.FromSeconds(300);
 
@@ -200,6 +206,10 @@ public static class ScalerMetadataParser
         {
             error = new MetadataError(key, $"{Quote(text)} must be greater than 0 (at least 100ns), such as 500ms or 3s");
         }
+        else if (timeout > MaxScrapeTimeout)
+        {
+            error = new MetadataError(key, $"{Quote(text)} is longer than the {MaxScrapeTimeout.TotalMinutes:0}m a scrape may take; a metrics endpoint answers in milliseconds (default 3s)");
+        }
 
         return error is null;
     }
@@ -228,7 +238,7 @@ public static class ScalerMetadataParser
         error = null;
         if (Supplied(values, MetadataKeys.MetricCacheWindow) is { } text)
         {
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= MaxCacheWindowSeconds)
             {
                 window = TimeSpan.FromSeconds(seconds);
             }
@@ -236,7 +246,7 @@ public static class ScalerMetadataParser
             {
                 error = new MetadataError(
                     MetadataKeys.MetricCacheWindow,
-                    $"{Quote(text)} is not a positive whole number of seconds; use an integer such as 60 or 300 (default {DefaultCacheWindow.TotalSeconds:0})");
+                    $"{Quote(text)} is not a positive whole number of seconds up to {MaxCacheWindowSeconds} (a day); use an integer such as 60 or 300 (default {DefaultCacheWindow.TotalSeconds:0})");
             }
         }
 

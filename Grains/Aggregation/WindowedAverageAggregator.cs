@@ -8,8 +8,9 @@ namespace OrleansKaitoScaler.Grains.Aggregation;
 /// the oldest and newest sample inside it, e.g. mean time-to-first-token over the last 5 minutes.
 /// </summary>
 /// <remarks>
-/// Deltas are taken per endpoint (its own oldest and newest successful sample) and then added up, so a
-/// replica that missed one scrape, or joined mid-window, neither vanishes from nor jumps into the totals.
+/// Growth is taken per endpoint over its own successful samples, reset-aware (<see cref="CounterIncrease"/>: a
+/// restarted replica's new values are growth since 0), then added up; so a replica that missed a scrape, joined
+/// mid-window or restarted neither vanishes from, jumps into, nor subtracts from the totals.
 /// </remarks>
 public sealed class WindowedAverageAggregator : IAggregator
 {
@@ -27,29 +28,16 @@ public sealed class WindowedAverageAggregator : IAggregator
             return unavailable;
         }
 
-        var first = new Dictionary<string, HistogramValue>(StringComparer.Ordinal);
-        var last = new Dictionary<string, HistogramValue>(StringComparer.Ordinal);
-        foreach (var round in rounds)
-        {
-            foreach (var endpoint in round.Endpoints)
-            {
-                if (endpoint.Succeeded && endpoint.Families!.TryGetValue(context.Family, out var value) && value.Histogram is { } histogram)
-                {
-                    first.TryAdd(endpoint.Endpoint, histogram);
-                    last[endpoint.Endpoint] = histogram;
-                }
-            }
-        }
-
         double deltaSum = 0, deltaCount = 0;
-        foreach (var (endpoint, newestHistogram) in last)
+        foreach (var samples in WindowSelection.ByEndpoint(rounds, context.Family).Values)
         {
-            deltaSum += newestHistogram.Sum - first[endpoint].Sum;
-            deltaCount += newestHistogram.Count - first[endpoint].Count;
+            var histograms = samples.Select(s => s.Value.Histogram).OfType<Scraping.Exposition.HistogramValue>().ToList();
+            deltaSum += CounterIncrease.Of(histograms.Select(h => h.Sum));
+            deltaCount += CounterIncrease.Of(histograms.Select(h => h.Count));
         }
 
-        // No observations in the window means an idle model, and a negative Δsum means a counter reset
-        // (a restarted replica): both read as 0 rather than as a spike or a negative latency.
+        // No observations in the window means an idle model: 0. Δsum can only be negative for negative
+        // observations, which a latency histogram never has; read it as 0 rather than as a negative latency.
         if (deltaCount <= 0 || deltaSum < 0)
         {
             return MetricAnswer.Of(0);

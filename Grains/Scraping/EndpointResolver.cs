@@ -10,7 +10,11 @@ public static class EndpointResolver
     /// <summary>The metric sources the scaler knows; <c>modelpod</c> is one endpoint per Workspace service.</summary>
     public const string ModelPodSource = "modelpod";
 
-    /// <summary><c>{protocol}://{host}:{port}{path}</c> for every service; the service's own port wins over the profile's.</summary>
+    /// <summary>
+    /// <c>{protocol}://{host}:{port}{path}</c> for every service; the service's own port wins over the profile's.
+    /// A service whose address does not form a URL gets a null <see cref="ScrapeEndpoint.Url"/> and is recorded as a
+    /// failed scrape on its own, instead of costing the other services their round.
+    /// </summary>
     public static IReadOnlyList<ScrapeEndpoint> Resolve(InferenceSetSnapshot snapshot, ScrapeProfile profile)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -20,7 +24,8 @@ public static class EndpointResolver
         {
             var service = snapshot.Services[i];
             var port = (service.Port ?? profile.Port).ToString(CultureInfo.InvariantCulture);
-            endpoints[i] = new ScrapeEndpoint(service.Name, new Uri($"{profile.Protocol}://{service.Host}:{port}{profile.Path}"));
+            var text = $"{profile.Protocol}://{service.Host}:{port}{profile.Path}";
+            endpoints[i] = new ScrapeEndpoint(service.Name, Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Port.ToString(CultureInfo.InvariantCulture) == port ? url : null, text);
         }
 
         return endpoints;

@@ -67,7 +67,7 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         using var activity = ScalerTelemetry.Source.StartActivity("scrape", ActivityKind.Client);
-        activity?.SetTag("url.full", endpoint.Url.ToString());
+        activity?.SetTag("url.full", endpoint.Address);
         activity?.SetTag("oks.endpoint", endpoint.Name);
         var scrape = await ScrapeCoreAsync(endpoint, timeout, families, cancellationToken);
         var outcome = scrape.ErrorReason is { } reason ? reason.ToString() : "ok";
@@ -95,7 +95,12 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
     private async Task<EndpointScrape> ScrapeCoreAsync(ScrapeEndpoint endpoint, TimeSpan timeout, FamilySelection families, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        if (endpoint.Url is null)
+        {
+            return Failure(endpoint, ScrapeErrorReason.InvalidAddress, $"'{endpoint.Address}' is not a valid URL: check the service's host and port", started);
+        }
+
+        using var timeoutSource = new CancellationTokenSource(EffectiveTimeout(timeout), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         byte[]? buffer = null;
         try
@@ -158,6 +163,16 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// The trigger's timeout, capped at the scrape interval (never below 1 s): one hung replica then holds its
+    /// target's round for at most an interval, well inside the staleness bound of three.
+    /// </summary>
+    public TimeSpan EffectiveTimeout(TimeSpan timeout)
+    {
+        var cap = _options.Interval > TimeSpan.FromSeconds(1) ? _options.Interval : TimeSpan.FromSeconds(1);
+        return timeout < cap ? timeout : cap;
+    }
 
     private EndpointScrape? Fail(ScrapeEndpoint endpoint, HttpResponseMessage response, long started)
     {

@@ -4,6 +4,9 @@ namespace OrleansKaitoScaler.Grains.Scraping;
 public enum ScrapeErrorReason
 {
     Timeout,
+
+    /// <summary>The inventory's address for the endpoint does not form a URL.</summary>
+    InvalidAddress,
     Connection,
     HttpStatus,
     Redirect,

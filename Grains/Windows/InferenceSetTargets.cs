@@ -36,7 +36,14 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             _targets.Add(query.Profile, target);
         }
 
-        return target.Register(query, time.GetUtcNow()) ? target : null;
+        if (!target.Register(query, time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        // The round under way was asked without this family: scrape once more as soon as it ends.
+        target.RescrapeRequested |= target.ScrapeInFlight;
+        return target;
     }
 
     /// <summary>Answers a query from its target's window (the gate reads the inventory only).</summary>
@@ -48,7 +55,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         return Aggregators.For(query.Aggregation).Aggregate(context);
     }
 
-    /// <summary>Scrapes every registered target once, in parallel.</summary>
+    /// <summary>Scrapes every registered target once, in parallel, and waits for all (tests; the grain scrapes each on its own).</summary>
     public Task ScrapeAllAsync(InferenceSetSnapshot inferenceSet, CancellationToken cancellationToken) =>
         Task.WhenAll(_targets.Values.ToArray().Select(t => ScrapeAsync(t, inferenceSet, cancellationToken)));
 
@@ -60,13 +67,34 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(inferenceSet);
-        if (target.ScrapeInFlight || target.IsEmpty)
+        if (target.ScrapeInFlight)
         {
             return;
         }
 
         target.ScrapeInFlight = true;
         try
+        {
+            do
+            {
+                target.RescrapeRequested = false;
+                await ScrapeRoundAsync(target, inferenceSet, cancellationToken);
+            }
+            while (target.RescrapeRequested && !target.IsEmpty && !cancellationToken.IsCancellationRequested);
+        }
+        finally
+        {
+            target.ScrapeInFlight = false;
+        }
+    }
+
+    private async Task ScrapeRoundAsync(ScrapeTarget target, InferenceSetSnapshot inferenceSet, CancellationToken cancellationToken)
+    {
+        if (target.IsEmpty)
+        {
+            return;
+        }
+
         {
             var selection = target.Selection;
             var families = target.FamilyNames;
@@ -78,10 +106,6 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
             target.Window.Add(new ScrapeRound(startedAt, results, families));
             target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
-        }
-        finally
-        {
-            target.ScrapeInFlight = false;
         }
     }
 

@@ -27,6 +27,9 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
     /// <summary>True while a scrape of this target is under way, so ticks and registrations never overlap one.</summary>
     public bool ScrapeInFlight { get; set; }
 
+    /// <summary>A family was registered while a scrape was in flight: scrape again as soon as it ends.</summary>
+    public bool RescrapeRequested { get; set; }
+
     public bool IsEmpty => _families.Count == 0;
 
     /// <summary>Notes that a trigger asked; returns true when the family is new to this target (scrape it now).</summary>

@@ -76,10 +76,20 @@ internal static class InventoryFile
             {
                 var servicePath = $"{path}.services[{j}]";
                 var service = Mapping(serviceList.Children[j], servicePath);
-                services.Add(new InferenceSetService(
-                    RequiredString(service, "name", servicePath),
-                    RequiredString(service, "host", servicePath),
-                    Optional(service, "port", servicePath, Port, "a port number 1-65535")));
+                var serviceName = RequiredString(service, "name", servicePath);
+                var host = RequiredString(service, "host", servicePath);
+                if (Uri.CheckHostName(host) is UriHostNameType.Unknown || host.Contains(':', StringComparison.Ordinal))
+                {
+                    throw new InventoryFileException($"{servicePath}.host '{host}' is not a host name or IPv4 address (give the port as 'port')");
+                }
+
+                if (services.Any(s => s.Name == serviceName))
+                {
+                    // Samples are kept per service name: two replicas sharing one would read as one restarting series.
+                    throw new InventoryFileException($"{servicePath}.name '{serviceName}' is listed twice in {path}");
+                }
+
+                services.Add(new InferenceSetService(serviceName, host, Optional(service, "port", servicePath, Port, "a port number 1-65535")));
             }
         }
 

@@ -11,7 +11,7 @@ public sealed class FaultyReplicaTests : IAsyncLifetime
     private readonly List<VllmEndpoint> _replicas = [];
     private ScalerHost _host = null!;
 
-    private static Dictionary<string, string> Sum() => new()
+    internal static Dictionary<string, string> Sum() => new()
     {
         ["inferenceSetName"] = "phi-4",
         ["inferenceSetNamespace"] = "default",
@@ -43,7 +43,7 @@ public sealed class FaultyReplicaTests : IAsyncLifetime
 
     public static TheoryData<string> Faults() => ["garbage", "html", "huge", "endless", "slow"];
 
-    private static Func<HttpContext, Task> Fault(string kind) => kind switch
+    internal static Func<HttpContext, Task> Fault(string kind) => kind switch
     {
         "garbage" => c => c.Response.Body.WriteAsync(Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 % 251)).ToArray()).AsTask(),
         "html" => c => { c.Response.ContentType = "text/html"; return c.Response.WriteAsync("<html>502 Bad Gateway</html>"); },

@@ -64,6 +64,8 @@ public sealed class ScalerHost : IAsyncDisposable
             "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--scrape-interval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             "--Standalone:PollInterval", "00:00:00.1",
+            // Short intervals on a busy 2-core machine: allow 10 of them before a sample counts as stale.
+            "--Scrape:StaleAfterIntervals", "10",
             .. extraArgs,
         ];
         var app = ScalerApp.Build(args, b =>

@@ -68,9 +68,22 @@ public sealed class WindowedAverageAggregatorTests
     }
 
     [Fact]
-    public void A_counter_reset_reads_zero_not_a_negative_latency()
+    public void A_restarted_replica_counts_only_its_observations_since_the_restart()
     {
-        var window = Window(Round(T0, Histogram("a", 50, 100)), Round(T0.AddSeconds(90), Histogram("a", 2, 101)));
+        // b restarted: (2, 9) → (1, 1) is one observation of 1 s since the restart, not −1 s over −8 requests.
+        var window = Window(
+            Round(T0, Histogram("a", 0, 0), Histogram("b", 2, 9)),
+            Round(T0.AddSeconds(90), Histogram("a", 50, 10), Histogram("b", 1, 1)));
+
+        var answer = Aggregate(_windowed, _query, window, T0.AddSeconds(90));
+
+        Assert.Equal(51.0 / 11, answer.Value, 12);
+    }
+
+    [Fact]
+    public void A_reset_never_produces_a_negative_latency()
+    {
+        var window = Window(Round(T0, Histogram("a", 50, 100)), Round(T0.AddSeconds(90), Histogram("a", 0, 0)));
 
         Assert.Equal(MetricAnswer.Of(0), Aggregate(_windowed, _query, window, T0.AddSeconds(90)));
     }

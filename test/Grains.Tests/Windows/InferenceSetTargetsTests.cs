@@ -142,11 +142,58 @@ public sealed class InferenceSetTargetsTests
         Assert.Equal(MetricAnswer.Of(1), targets.Answer(Query("readiness_gate", AggregationKind.Gate), _inferenceSet));
     }
 
+    [Fact]
+    public async Task A_family_registered_during_a_scrape_is_scraped_right_after_it()
+    {
+        var gate = new TaskCompletionSource();
+        var asked = new List<IReadOnlyCollection<string>>();
+        var scraper = new GatedScraper(gate.Task, asked);
+        var targets = new InferenceSetTargets(scraper, _options, _clock);
+        var first = targets.Register(Query())!;
+        var running = targets.ScrapeAsync(first, _inferenceSet, CancellationToken.None);
+
+        var second = targets.Register(Query("vllm:num_requests_running"));
+        var skipped = targets.ScrapeAsync(second!, _inferenceSet, CancellationToken.None);
+        gate.SetResult();
+        await Task.WhenAll(running, skipped);
+
+        // Two endpoints per round: the first round without the new family, then one more with it.
+        Assert.Equal(4, asked.Count);
+        Assert.DoesNotContain("vllm:num_requests_running", asked[0]);
+        Assert.Contains("vllm:num_requests_running", asked[^1]);
+    }
+
+    [Fact]
+    public async Task A_tick_that_finds_a_scrape_in_flight_does_not_queue_another()
+    {
+        var gate = new TaskCompletionSource();
+        var asked = new List<IReadOnlyCollection<string>>();
+        var targets = new InferenceSetTargets(new GatedScraper(gate.Task, asked), _options, _clock);
+        var target = targets.Register(Query())!;
+        var running = targets.ScrapeAsync(target, _inferenceSet, CancellationToken.None);
+
+        var tick = targets.ScrapeAsync(target, _inferenceSet, CancellationToken.None);
+        gate.SetResult();
+        await Task.WhenAll(running, tick);
+
+        Assert.Equal(2, asked.Count);
+    }
+
+    private sealed class GatedScraper(Task gate, List<IReadOnlyCollection<string>> asked) : IMetricsScraper
+    {
+        public async Task<EndpointScrape> ScrapeAsync(ScrapeEndpoint endpoint, TimeSpan timeout, Grains.Scraping.Exposition.FamilySelection families, CancellationToken cancellationToken)
+        {
+            asked.Add(families.Names);
+            await gate;
+            return Aggregation.Samples.Gauge(endpoint.Name, 1);
+        }
+    }
+
     private sealed class RecordingScraper(List<Uri> urls) : IMetricsScraper
     {
         public Task<EndpointScrape> ScrapeAsync(ScrapeEndpoint endpoint, TimeSpan timeout, Grains.Scraping.Exposition.FamilySelection families, CancellationToken cancellationToken)
         {
-            urls.Add(endpoint.Url);
+            urls.Add(endpoint.Url!);
             return Task.FromResult(Aggregation.Samples.Gauge(endpoint.Name, 0));
         }
     }

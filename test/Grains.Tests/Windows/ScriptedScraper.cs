@@ -17,8 +17,8 @@ internal sealed class ScriptedScraper : IMetricsScraper
 
     public Task<EndpointScrape> ScrapeAsync(ScrapeEndpoint endpoint, TimeSpan timeout, FamilySelection families, CancellationToken cancellationToken)
     {
-        Calls.Add((endpoint.Url.Host, timeout, families.Names));
-        var answer = _answers.TryGetValue(endpoint.Url.Host, out var f)
+        Calls.Add((endpoint.Url!.Host, timeout, families.Names));
+        var answer = _answers.TryGetValue(endpoint.Url!.Host, out var f)
             ? f(families)
             : EndpointScrape.Failure(endpoint.Name, ScrapeErrorReason.Connection, "no such host", TimeSpan.Zero);
         return Task.FromResult(answer with { Endpoint = endpoint.Name });

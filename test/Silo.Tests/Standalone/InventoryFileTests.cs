@@ -68,6 +68,9 @@ public sealed class InventoryFileTests
     [InlineData("inferenceSets:\n  - {namespace: n, name: a, services: [{name: s}]}\n", "inferenceSets[0].services[0].host is required")]
     [InlineData("inferenceSets:\n  - {namespace: n, name: a}\n  - {namespace: n, name: a}\n", "inferenceSets[1]: n/a is listed twice")]
     [InlineData("inferenceSets: [\n", "not valid YAML at line")]
+    [InlineData("inferenceSets:\n  - {namespace: n, name: a, services: [{name: s, host: h}, {name: s, host: g}]}\n", "inferenceSets[0].services[1].name 's' is listed twice")]
+    [InlineData("inferenceSets:\n  - {namespace: n, name: a, services: [{name: s, host: 'localhost:8000'}]}\n", "inferenceSets[0].services[0].host 'localhost:8000' is not a host name")]
+    [InlineData("inferenceSets:\n  - {namespace: n, name: a, services: [{name: s, host: 'bad host'}]}\n", "is not a host name")]
     public void A_malformed_inventory_names_the_offending_entry(string yaml, string message)
     {
         var error = Assert.Throws<InventoryFileException>(() => InventoryFile.Parse(yaml));
