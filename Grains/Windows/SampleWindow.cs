@@ -13,17 +13,22 @@ public sealed class SampleWindow
 
     public ScrapeRound? Newest => _rounds.Count == 0 ? null : _rounds[^1];
 
-    /// <summary>Appends a round; rounds must arrive in time order (an older one is dropped, not reordered).</summary>
+    /// <summary>
+    /// Appends a round. Rounds of one target are scraped one after another, so a round older than the newest means
+    /// the wall clock stepped back: the window restarts from this round (it warms up again) rather than freezing on
+    /// samples whose age can no longer be told. Returns false when it restarted.
+    /// </summary>
     public bool Add(ScrapeRound round)
     {
         ArgumentNullException.ThrowIfNull(round);
-        if (_rounds.Count > 0 && round.At < _rounds[^1].At)
+        var inOrder = _rounds.Count == 0 || round.At >= _rounds[^1].At;
+        if (!inOrder)
         {
-            return false;
+            _rounds.Clear();
         }
 
         _rounds.Add(round);
-        return true;
+        return inOrder;
     }
 
     /// <summary>Drops rounds older than <paramref name="retention"/> before <paramref name="now"/>, keeping the newest.</summary>

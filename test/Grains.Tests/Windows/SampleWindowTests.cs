@@ -18,12 +18,13 @@ public sealed class SampleWindowTests
     }
 
     [Fact]
-    public void A_round_older_than_the_newest_is_refused()
+    public void A_clock_that_stepped_back_restarts_the_window_instead_of_freezing_it()
     {
-        var window = Window(Round(T0.AddSeconds(15), Gauge("a", 1)));
+        var window = Window(Round(T0, Gauge("a", 1)), Round(T0.AddSeconds(15), Gauge("a", 1)));
 
-        Assert.False(window.Add(Round(T0, Gauge("a", 2))));
-        Assert.Single(window.Rounds);
+        Assert.False(window.Add(Round(T0.AddSeconds(5), Gauge("a", 2))));
+        var only = Assert.Single(window.Rounds);
+        Assert.Equal(T0.AddSeconds(5), only.At);
     }
 
     [Fact]
