@@ -60,8 +60,9 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         Task.WhenAll(_targets.Values.ToArray().Select(t => ScrapeAsync(t, inferenceSet, cancellationToken)));
 
     /// <summary>
-    /// Scrapes all endpoints of one target in parallel (each with the profile's timeout) and appends the
-    /// round to its window. Skipped when a scrape of the target is already under way.
+    /// Scrapes all endpoints of one target in parallel (each with the profile's timeout, which the scraper caps)
+    /// and appends the round to its window. Skipped when a scrape of the target is already under way; a family
+    /// registered meanwhile (<see cref="Register"/>) gets one more round as soon as it ends.
     /// </summary>
     public async Task ScrapeAsync(ScrapeTarget target, InferenceSetSnapshot inferenceSet, CancellationToken cancellationToken)
     {
@@ -95,18 +96,16 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             return;
         }
 
-        {
-            var selection = target.Selection;
-            var families = target.FamilyNames;
-            var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
+        var selection = target.Selection;
+        var families = target.FamilyNames;
+        var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
 
-            // A round is stamped when its requests go out, as Prometheus stamps a sample at scrape start: the values
-            // describe that moment, and a slow replica must not stretch the time a rate is divided by.
-            var startedAt = time.GetUtcNow();
-            var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
-            target.Window.Add(new ScrapeRound(startedAt, results, families));
-            target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
-        }
+        // A round is stamped when its requests go out, as Prometheus stamps a sample at scrape start: the values
+        // describe that moment, and a slow replica must not stretch the time a rate is divided by.
+        var startedAt = time.GetUtcNow();
+        var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
+        target.Window.Add(new ScrapeRound(startedAt, results, families));
+        target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
     }
 
     /// <summary>Forgets families and targets KEDA has not asked about for the TTL (never sooner than their window).</summary>
