@@ -254,4 +254,16 @@ public sealed class StandaloneScalerTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, warming.Status);
         Assert.Equal(0.2, result.Value, 9);
     }
+
+    [Fact]
+    public async Task A_negative_total_reaches_KEDA_as_zero()
+    {
+        _replicas[0].Metrics.Waiting = -9;
+        _replicas[1].Metrics.Waiting = 1;
+        _replicas[2].Metrics.Waiting = 1;
+
+        var result = await Until(Sum(), r => r.Status == StatusCode.OK);
+
+        Assert.Equal(0, result.Value);
+    }
 }
