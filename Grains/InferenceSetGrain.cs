@@ -73,6 +73,11 @@ internal sealed partial class InferenceSetGrain(
         using var activity = ScalerTelemetry.Source.StartActivity("InferenceSet.GetMetric");
         activity?.SetTag("oks.inferenceset", _key.ToString());
         activity?.SetTag("oks.metric", query.MetricName);
+        if (!inventory.IsSynced)
+        {
+            return Task.FromResult(MetricAnswer.Unavailable(NotSyncedMessage));
+        }
+
         if (!inventory.TryGet(_key, out var snapshot))
         {
             return Task.FromResult(MetricAnswer.NotFound(NotFoundMessage()));
@@ -116,6 +121,11 @@ internal sealed partial class InferenceSetGrain(
     public Task OnInventoryChanged()
     {
         var answer = CurrentActivity();
+        if (answer.Outcome == ScalerOutcome.Unavailable)
+        {
+            return Task.CompletedTask;
+        }
+
         if (answer.Outcome == ScalerOutcome.NotFound)
         {
             // Deleted: stop at once rather than at the next TTL, and tell streams why they end.
@@ -145,7 +155,12 @@ internal sealed partial class InferenceSetGrain(
     }
 
     private ActivityAnswer CurrentActivity() =>
-        inventory.TryGet(_key, out var snapshot) ? ActivityAnswer.Of(snapshot.Ready) : ActivityAnswer.NotFound(NotFoundMessage());
+        !inventory.IsSynced ? ActivityAnswer.Unavailable(NotSyncedMessage)
+        : inventory.TryGet(_key, out var snapshot) ? ActivityAnswer.Of(snapshot.Ready)
+        : ActivityAnswer.NotFound(NotFoundMessage());
+
+    /// <summary>Before the first full list nobody can say an InferenceSet is missing: KEDA should wait, not give up.</summary>
+    private const string NotSyncedMessage = "the scaler has not finished its first list of InferenceSets yet";
 
     private string NotFoundMessage() => $"InferenceSet {_key} not found";
 

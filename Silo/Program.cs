@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansKaitoScaler.Silo.Hosting;
+using OrleansKaitoScaler.Silo.Kubernetes;
 using OrleansKaitoScaler.Silo.Standalone;
 
 if (CommandLine.WantsHelp(args))
@@ -14,7 +15,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is OptionsValidationException or InventoryFileException)
+catch (Exception e) when (e is OptionsValidationException or InventoryFileException or KubernetesStartupException)
 {
     await Console.Error.WriteLineAsync($"orleans-kaito-scaler: {e.Message}");
     return 2;

@@ -10,4 +10,6 @@ public readonly record struct ActivityAnswer(
     public static ActivityAnswer Of(bool isActive) => new(ScalerOutcome.Ok, isActive, null);
 
     public static ActivityAnswer NotFound(string message) => new(ScalerOutcome.NotFound, false, message);
+
+    public static ActivityAnswer Unavailable(string message) => new(ScalerOutcome.Unavailable, false, message);
 }

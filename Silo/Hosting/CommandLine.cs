@@ -15,7 +15,29 @@ internal static class CommandLine
         ["--gateway-port"] = "Orleans:GatewayPort",
         ["--primary-silo-port"] = "Orleans:PrimarySiloPort",
         ["--scrape-interval"] = "Scrape:Interval",
+        ["--kubernetes"] = "Kubernetes:Enabled",
+        ["--kubeconfig"] = "Kubernetes:Kubeconfig",
     };
+
+    /// <summary>Flags that may stand alone; <c>--kubernetes</c> means <c>--kubernetes true</c>.</summary>
+    private static readonly string[] BareSwitches = ["--kubernetes"];
+
+    /// <summary>Gives a bare switch its implied <c>true</c>, so the configuration binder sees a value.</summary>
+    public static string[] Normalize(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var result = new List<string>(args.Length + 1);
+        for (var i = 0; i < args.Length; i++)
+        {
+            result.Add(args[i]);
+            if (BareSwitches.Contains(args[i], StringComparer.Ordinal) && (i + 1 == args.Length || args[i + 1].StartsWith('-')))
+            {
+                result.Add("true");
+            }
+        }
+
+        return [.. result];
+    }
 
     public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
 
@@ -24,8 +46,11 @@ internal static class CommandLine
 
         Usage: dotnet run --project Silo -- [options]
 
-        Standalone mode (the default): one silo with localhost clustering, InferenceSets from a YAML file,
-        plaintext gRPC for KEDA on 127.0.0.1.
+        Standalone mode (the default outside a cluster): one silo with localhost clustering, InferenceSets from a
+        YAML file, plaintext gRPC for KEDA on 127.0.0.1.
+        Kubernetes mode (automatic in a pod, or --kubernetes): InferenceSets and Workspaces from a list+watch of the
+        Kubernetes API (kubeconfig like kubectl: --kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster); listens on
+        0.0.0.0 unless --listen says otherwise; start-up fails if the InferenceSet, Workspace or ScaledObject API is missing.
 
         Options (configuration key in brackets; environment variables use __ for :):
           --inventory <file>          inventory YAML, reloaded on change   [Standalone:Inventory]   default inventory.yaml
@@ -38,9 +63,13 @@ internal static class CommandLine
           --gateway-port <port>       Orleans client gateway port          [Orleans:GatewayPort]    default 30000
           --primary-silo-port <port>  join the silo on this port           [Orleans:PrimarySiloPort]
           --scrape-interval <time>    scrape interval, e.g. 00:00:15       [Scrape:Interval]        default 00:00:15
+          --kubernetes [true|false]   Kubernetes mode                      [Kubernetes:Enabled]     default: in a pod
+          --kubeconfig <file>         kubeconfig for Kubernetes mode       [Kubernetes:Kubeconfig]  default like kubectl
           -h, --help                  show this help
 
         More keys: Scrape:StaleAfterIntervals (3), Scrape:TargetTtl (00:20:00), Scrape:MaxResponseBytes (4194304),
-        Scrape:AllowUntrustedCertificates (false), Standalone:PollInterval (00:00:01).
+        Scrape:AllowUntrustedCertificates (false), Standalone:PollInterval (00:00:01),
+        Kubernetes:KaitoApiVersion (v1beta1), Kubernetes:WatchTimeout (00:05:00), Kubernetes:InitialBackoff (00:00:01),
+        Kubernetes:MaxBackoff (00:00:30), Kubernetes:ListPageSize (500).
         """;
 }

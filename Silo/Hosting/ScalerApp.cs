@@ -5,6 +5,8 @@ using OrleansKaitoScaler.Grains;
 using Orleans.Dashboard;
 using OrleansKaitoScaler.GrpcGateway;
 using OrleansKaitoScaler.Silo.Admin;
+using OrleansKaitoScaler.Silo.Health;
+using OrleansKaitoScaler.Silo.Kubernetes;
 using OrleansKaitoScaler.Silo.State;
 using OrleansKaitoScaler.Silo.Telemetry;
 using OrleansKaitoScaler.Silo.Standalone;
@@ -17,9 +19,16 @@ public static class ScalerApp
     /// <summary>Builds the app from command-line arguments; <paramref name="configure"/> lets tests add configuration or services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        args = CommandLine.Normalize(args);
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary());
         configure?.Invoke(builder);
+        var kubernetes = KubernetesOptions.IsEnabled(builder.Configuration);
+        if (kubernetes && string.IsNullOrEmpty(builder.Configuration[$"{ListenOptions.SectionName}:{nameof(ListenOptions.ListenAddress)}"]))
+        {
+            // In a pod KEDA reaches the scaler through its Service, so listen on every interface unless told otherwise.
+            builder.Configuration[$"{ListenOptions.SectionName}:{nameof(ListenOptions.ListenAddress)}"] = IPAddress.Any.ToString();
+        }
 
         var listen = Bind<ListenOptions>(builder, ListenOptions.SectionName);
         var cluster = Bind<LocalClusterOptions>(builder, LocalClusterOptions.SectionName);
@@ -34,6 +43,16 @@ public static class ScalerApp
             kestrel.Listen(address, listen.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
         });
 
+        // Kubernetes mode first: its start-up check must stop the process before the silo starts.
+        if (kubernetes)
+        {
+            builder.Services.AddKubernetesInventory();
+        }
+        else
+        {
+            builder.Services.AddStandaloneInventory();
+        }
+
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(
                 cluster.SiloPort,
@@ -44,8 +63,8 @@ public static class ScalerApp
             .AddGrainService<InferenceSetStateService>());
         builder.Services.AddInferenceSetGrains();
         builder.Services.AddSingleton<InferenceSetStateReader>();
-        builder.Services.AddStandaloneInventory();
         builder.Services.AddKedaGateway();
+        builder.Services.AddHealthChecks().AddCheck<InventorySyncedHealthCheck>(InventorySyncedHealthCheck.Name);
         builder.AddScalerTelemetry();
 
         var app = builder.Build();

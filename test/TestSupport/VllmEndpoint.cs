@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -32,7 +33,14 @@ public sealed class VllmEndpoint : IAsyncDisposable
     /// <summary>How many times <c>/metrics</c> was requested.</summary>
     public int Scrapes => Volatile.Read(ref _scrapes);
 
-    public static async Task<VllmEndpoint> StartAsync(int port = 0, VllmMetrics? metrics = null, IPAddress? address = null)
+    public static async Task<VllmEndpoint> StartAsync(int port = 0, VllmMetrics? metrics = null, IPAddress? address = null) =>
+        await StartAsync(port, metrics, address, certificate: null);
+
+    /// <summary>An endpoint that speaks HTTPS with <paramref name="certificate"/> (e.g. <see cref="SelfSignedCertificate"/>).</summary>
+    public static async Task<VllmEndpoint> StartHttpsAsync(X509Certificate2 certificate, VllmMetrics? metrics = null) =>
+        await StartAsync(0, metrics, null, certificate);
+
+    private static async Task<VllmEndpoint> StartAsync(int port, VllmMetrics? metrics, IPAddress? address, X509Certificate2? certificate)
     {
         VllmEndpoint? endpoint = null;
         var (app, baseUrl) = await LoopbackServer.StartAsync(
@@ -43,7 +51,8 @@ public sealed class VllmEndpoint : IAsyncDisposable
                 app.MapPost("/control", endpoint.Control);
             },
             port,
-            address);
+            address,
+            certificate);
         endpoint!.Port = baseUrl.Port;
         return endpoint;
     }

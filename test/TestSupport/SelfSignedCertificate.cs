@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OrleansKaitoScaler.TestSupport;
+
+/// <summary>Self-signed server certificates, as an inference endpoint with its own TLS might present.</summary>
+public static class SelfSignedCertificate
+{
+    /// <summary>A certificate for <paramref name="dnsNames"/>, valid for a day, with its private key usable by Kestrel.</summary>
+    public static X509Certificate2 For(params string[] dnsNames)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsNames.FirstOrDefault() ?? "localhost"}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Round-trip through PKCS#12 so the key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
+    }
+}
