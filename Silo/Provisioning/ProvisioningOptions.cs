@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansKaitoScaler.Silo.Provisioning;
+
+/// <summary>
+/// Auto-provisioning (configuration section <c>Provisioning</c>): where the ScaledObjects we write tell KEDA to find
+/// this scaler, and how they are marked as ours.
+/// </summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Provisioning";
+
+    /// <summary>The pod's namespace, as the downward API usually exposes it.</summary>
+    internal const string PodNamespaceVariable = "POD_NAMESPACE";
+
+    /// <summary>The namespace of the pod's service account, mounted into every pod that has one.</summary>
+    internal const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+    /// <summary>SPEC §7 installs the scaler in KEDA's namespace; <c>keda</c> is KEDA's own default.</summary>
+    internal const string FallbackNamespace = "keda";
+
+    private const string Dns1123Label = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    private const string Dns1123Subdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>
+    /// The Service in front of the scaler's gRPC port. <c>keda-kaito-scaler-svc</c> is the Go scaler's default and
+    /// its Helm chart's Service name, so ScaledObjects read the same after switching.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [MaxLength(63)]
+    [RegularExpression(Dns1123Label)]
+    public string ScalerServiceName { get; set; } = "keda-kaito-scaler-svc";
+
+    /// <summary>
+    /// The namespace of that Service. Defaults to this pod's namespace (<c>POD_NAMESPACE</c>, else the service
+    /// account's namespace file), else <c>keda</c>; the Go scaler takes it from <c>--working-namespace</c>.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [MaxLength(63)]
+    [RegularExpression(Dns1123Label)]
+    public string ScalerNamespace { get; set; } = DefaultScalerNamespace(Environment.GetEnvironmentVariable, ServiceAccountNamespaceFile);
+
+    /// <summary>The Service's gRPC port written into <c>scalerAddress</c>; 10450 as the Go chart.</summary>
+    [Range(1, 65535)]
+    public int GrpcPort { get; set; } = 10450;
+
+    /// <summary>The <c>ClusterTriggerAuthentication</c> every trigger names; it carries KEDA's mTLS client credentials.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [MaxLength(253)]
+    [RegularExpression(Dns1123Subdomain)]
+    public string AuthenticationName { get; set; } = "keda-kaito-scaler-creds";
+
+    /// <summary>
+    /// The value of the <c>scaledobject.kaito.sh/managed-by</c> annotation that marks a ScaledObject as ours.
+    /// <c>keda-kaito-scaler</c> is what the Go scaler writes, so objects it provisioned are taken over, not orphaned.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [MaxLength(256)]
+    public string ManagedBy { get; set; } = "keda-kaito-scaler";
+
+    /// <summary><c>host:port</c> of the scaler as KEDA dials it: <c>&lt;service&gt;.&lt;namespace&gt;.svc.cluster.local:&lt;port&gt;</c>.</summary>
+    public string ScalerAddress => FormattableString.Invariant($"{ScalerServiceName}.{ScalerNamespace}.svc.cluster.local:{GrpcPort}");
+
+    /// <summary>The pod's own namespace when it can be told, else <see cref="FallbackNamespace"/>.</summary>
+    internal static string DefaultScalerNamespace(Func<string, string?> environment, string serviceAccountNamespaceFile)
+    {
+        var fromEnvironment = environment(PodNamespaceVariable)?.Trim();
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        try
+        {
+            var fromFile = File.Exists(serviceAccountNamespaceFile) ? File.ReadAllText(serviceAccountNamespaceFile).Trim() : null;
+            return string.IsNullOrEmpty(fromFile) ? FallbackNamespace : fromFile;
+        }
+        catch (IOException)
+        {
+            return FallbackNamespace;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return FallbackNamespace;
+        }
+    }
+}
