@@ -25,29 +25,32 @@ internal sealed class ResourceInformer<T>(
 
     private TimeSpan _backoff = options.InitialBackoff;
 
+    /// <summary>The newest resourceVersion seen (list, event or bookmark); null means the next step is a full list.</summary>
+    private string? _resourceVersion;
+
     /// <summary>True once the first list has been handed to the handler.</summary>
     public bool HasListed { get; private set; }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        string? resourceVersion = null;
+        _resourceVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (resourceVersion is null)
+                if (_resourceVersion is null)
                 {
-                    resourceVersion = await ListAsync(cancellationToken).ConfigureAwait(false);
+                    _resourceVersion = await ListAsync(cancellationToken).ConfigureAwait(false);
                     _backoff = options.InitialBackoff;
                 }
 
-                var outcome = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
-                resourceVersion = outcome.ResourceVersion;
+                // A watch that breaks (a dropped connection throws) still advanced _resourceVersion event by event.
+                var outcome = await WatchAsync(cancellationToken).ConfigureAwait(false);
                 if (outcome.Expired)
                 {
                     InformerLog.WatchExpired(logger, resource, outcome.ExpiredAt);
-                    resourceVersion = null;
+                    _resourceVersion = null;
                 }
                 else if (!outcome.Healthy)
                 {
@@ -64,12 +67,12 @@ internal sealed class ResourceInformer<T>(
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
             {
-                InformerLog.WatchExpired(logger, resource, resourceVersion ?? "");
-                resourceVersion = null;
+                InformerLog.WatchExpired(logger, resource, _resourceVersion ?? "");
+                _resourceVersion = null;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                InformerLog.RequestFailed(logger, resource, resourceVersion is null ? "list" : "watch", Describe(e), _backoff, e);
+                InformerLog.RequestFailed(logger, resource, _resourceVersion is null ? "list" : "watch", Describe(e), _backoff, e);
                 await BackOffAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -116,8 +119,9 @@ internal sealed class ResourceInformer<T>(
         return resourceVersion;
     }
 
-    private async Task<WatchOutcome> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    private async Task<WatchOutcome> WatchAsync(CancellationToken cancellationToken)
     {
+        var resourceVersion = _resourceVersion!;
         var started = time.GetTimestamp();
         var events = 0;
         string? expiredAt = null;
@@ -142,6 +146,7 @@ internal sealed class ResourceInformer<T>(
                 && rv.GetString() is { Length: > 0 } version)
             {
                 resourceVersion = version;
+                _resourceVersion = version;
             }
 
             switch (type)
@@ -166,7 +171,7 @@ internal sealed class ResourceInformer<T>(
         }
 
         var healthy = events > 0 || time.GetElapsedTime(started) >= ShortestHealthyWatch;
-        return new WatchOutcome(resourceVersion, expiredAt is not null, expiredAt ?? "", healthy);
+        return new WatchOutcome(expiredAt is not null, expiredAt ?? "", healthy);
 
         void OnError(Exception e)
         {
@@ -244,5 +249,5 @@ internal sealed class ResourceInformer<T>(
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private readonly record struct WatchOutcome(string ResourceVersion, bool Expired, string ExpiredAt, bool Healthy);
+    private readonly record struct WatchOutcome(bool Expired, string ExpiredAt, bool Healthy);
 }

@@ -77,6 +77,38 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public async Task A_watch_resumes_from_the_newest_bookmark_not_from_where_its_own_kind_last_changed()
+    {
+        await using var cluster = await ThreeReplicasAsync();
+        var scaler = await cluster.StartScalerAsync();
+        await Until(scaler, r => r.Status == StatusCode.OK && r.Value == 6, "three replicas");
+
+        // Other kinds move the cluster's resourceVersion on; only a bookmark tells the Workspace watch about it.
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Api.Store.Create(new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "ConfigMap",
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = $"unrelated-{i}", ["namespace"] = "default" },
+            });
+        }
+
+        var bookmarked = cluster.Api.Store.ResourceVersion;
+        cluster.Api.Store.SendBookmarks();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        cluster.Api.Requests.Clear();
+        cluster.Api.Faults.DropWatches();
+
+        var resumed = await cluster.Api.Requests.WaitForAsync(r => r.Request.Verb == "watch" && r.Request.Resource == "workspaces", TimeSpan.FromSeconds(10));
+
+        var query = System.Web.HttpUtility.ParseQueryString(resumed.Request.Query);
+        Assert.True(long.Parse(query["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture) >= bookmarked, resumed.Request.Query);
+        Assert.Equal("true", query["allowWatchBookmarks"]);
+        Assert.Equal(0, cluster.Requests("list"));
+    }
+
+    [Fact]
     public async Task An_expired_resourceVersion_leads_to_a_fresh_list_that_drops_what_was_deleted_meanwhile()
     {
         await using var cluster = await ThreeReplicasAsync();
