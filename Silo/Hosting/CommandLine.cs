@@ -71,5 +71,16 @@ internal static class CommandLine
         Scrape:AllowUntrustedCertificates (false), Standalone:PollInterval (00:00:01),
         Kubernetes:KaitoApiVersion (v1beta1), Kubernetes:WatchTimeout (00:05:00), Kubernetes:InitialBackoff (00:00:01),
         Kubernetes:MaxBackoff (00:00:30), Kubernetes:ListPageSize (500).
+
+        Auto-provisioning (Kubernetes mode; ScaledObjects for InferenceSets annotated scaledobject.kaito.sh/auto-provision,
+        written only by the replica holding the Lease): Provisioning:Enabled (true), Provisioning:ScalerServiceName
+        (keda-kaito-scaler-svc), Provisioning:ScalerNamespace (POD_NAMESPACE, else the service account's, else keda),
+        Provisioning:GrpcPort (10450), Provisioning:AuthenticationName (keda-kaito-scaler-creds), Provisioning:ManagedBy
+        (keda-kaito-scaler), Provisioning:ResyncInterval (00:10:00), Provisioning:InitialRetryDelay (00:00:00.050),
+        Provisioning:MaxRetryDelay (00:05:00), Provisioning:ReconcilesPerSecond (20), Provisioning:ReconcileBurst (100),
+        Provisioning:MaxConcurrentReconciles (4), LeaderElection:LeaseName (keda-kaito-scaler), LeaderElection:LeaseNamespace
+        (Provisioning:ScalerNamespace), LeaderElection:LeaseDuration (00:00:15), LeaderElection:RenewDeadline (00:00:10),
+        LeaderElection:RetryPeriod (00:00:02), LeaderElection:Identity (POD_NAME, else host name and a random suffix),
+        LeaderElection:ReleaseOnShutdown (true).
         """;
 }

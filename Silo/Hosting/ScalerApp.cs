@@ -7,6 +7,7 @@ using OrleansKaitoScaler.GrpcGateway;
 using OrleansKaitoScaler.Silo.Admin;
 using OrleansKaitoScaler.Silo.Health;
 using OrleansKaitoScaler.Silo.Kubernetes;
+using OrleansKaitoScaler.Silo.Provisioning;
 using OrleansKaitoScaler.Silo.State;
 using OrleansKaitoScaler.Silo.Telemetry;
 using OrleansKaitoScaler.Silo.Standalone;
@@ -46,7 +47,7 @@ public static class ScalerApp
         // Kubernetes mode first: its start-up check must stop the process before the silo starts.
         if (kubernetes)
         {
-            builder.Services.AddKubernetesInventory();
+            builder.Services.AddKubernetesInventory().AddAutoProvisioning();
         }
         else
         {

@@ -43,6 +43,24 @@ internal sealed partial class KubernetesInventoryFeeder : BackgroundService
     /// <summary>Raised (under the feeder's lock, so in order) whenever an InferenceSet is added, changed or deleted (null object).</summary>
     public event Action<ObjectKey, InferenceSetObject?>? InferenceSetChanged;
 
+    /// <summary>The InferenceSets as last listed or watched (none before the first list); a copy, safe from any thread.</summary>
+    public IReadOnlyList<InferenceSetObject> InferenceSets()
+    {
+        lock (_lock)
+        {
+            return [.. _index.InferenceSets];
+        }
+    }
+
+    /// <summary>The InferenceSet as last listed or watched, or null when it is not (or no longer) known.</summary>
+    public InferenceSetObject? InferenceSet(ObjectKey key)
+    {
+        lock (_lock)
+        {
+            return _index.InferenceSets.FirstOrDefault(s => s.Key == key);
+        }
+    }
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_sets.RunAsync(stoppingToken), _workspaces.RunAsync(stoppingToken));

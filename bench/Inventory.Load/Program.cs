@@ -86,10 +86,13 @@ while (window.Elapsed < options.Duration)
 }
 
 var minutes = window.Elapsed.TotalMinutes;
-var measured = api.Requests.Snapshot();
+var all = api.Requests.Snapshot();
+var leases = all.Count(r => r.Request.Resource == "leases");
+var measured = all.Where(r => r.Request.Resource != "leases").ToArray();
 var scrapes = replica.Scrapes - scrapesBefore;
 Console.WriteLine($"measured {window.Elapsed.TotalSeconds:F0} s:");
-Console.WriteLine($"  Kubernetes API requests: {measured.Count} ({measured.Count / minutes:F1}/min) {Describe(measured)}");
+Console.WriteLine($"  Kubernetes API requests: {measured.Length} ({measured.Length / minutes:F1}/min) {Describe(measured)}");
+Console.WriteLine($"  plus leader election (Lease get/update, independent of the fleet): {leases} ({leases / minutes:F1}/min)");
 Console.WriteLine($"  scrapes of Workspace Services: {scrapes} ({scrapes / minutes:F0}/min)");
 Console.WriteLine($"  KEDA calls answered (GetMetrics + IsActive): {kedaCalls} ({kedaCalls / minutes:F0}/min)");
 var goPerMinute = options.Sets * 2 * (60 / 15.0);
