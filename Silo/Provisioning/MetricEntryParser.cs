@@ -6,6 +6,8 @@ namespace OrleansKaitoScaler.Silo.Provisioning;
 /// <summary>
 /// Reads one entry of <c>scaledobject.kaito.sh/metrics</c>: <c>{name, type, source?, upthreshold, downthreshold,
 /// metriccachewindow?}</c>, checked in the Go scaler's order; each problem names the entry's path and field.
+/// Beyond the Go scaler: <c>type: counter</c> (aggregated as <c>rate</c>) and an optional per-metric
+/// <c>aggregation</c> (<c>max</c> for a gauge, <c>quantile</c> with <c>quantile: q</c> for a histogram).
 /// </summary>
 /// <remarks>
 /// The entry is typed YAML, as the Go scaler decodes it: thresholds are YAML numbers (a quoted <c>"10"</c> is a
@@ -19,7 +21,10 @@ internal static class MetricEntryParser
     /// <summary>The scaler refuses a longer <c>metricCacheWindow</c> (windows live in memory), so none is written.</summary>
     public const int MaxCacheWindowSeconds = 86_400;
 
-    private static readonly string[] Fields = ["name", "type", "source", "upthreshold", "downthreshold", "metriccachewindow"];
+    /// <summary>The quantile a <c>quantile</c> aggregation uses when the entry gives none (the scaler's default too).</summary>
+    public const double DefaultQuantile = 0.95;
+
+    private static readonly string[] Fields = ["name", "type", "source", "upthreshold", "downthreshold", "metriccachewindow", "aggregation", "quantile"];
 
     public static bool TryParse(YamlNode node, string path, [NotNullWhen(true)] out CompositeMetric? metric, [NotNullWhen(false)] out string? error)
     {
@@ -41,9 +46,9 @@ internal static class MetricEntryParser
             return false;
         }
 
-        if (!TryReadString(fields, "type", path, out var type, out error) || type is not ("gauge" or "histogram"))
+        if (!TryReadString(fields, "type", path, out var type, out error) || type is not ("gauge" or "histogram" or "counter"))
         {
-            error ??= $"{path}.type must be \"gauge\" or \"histogram\", got {(type is null ? "nothing" : $"\"{type}\"")}";
+            error ??= $"{path}.type must be \"gauge\", \"histogram\" or \"counter\", got {(type is null ? "nothing" : $"\"{type}\"")}";
             return false;
         }
 
@@ -65,13 +70,64 @@ internal static class MetricEntryParser
             return false;
         }
 
-        var kind = type == "gauge" ? MetricKind.Gauge : MetricKind.Histogram;
-        if (!TryReadCacheWindow(fields, kind, path, out var window, out error))
+        var kind = type switch { "gauge" => MetricKind.Gauge, "histogram" => MetricKind.Histogram, _ => MetricKind.Counter };
+        if (!TryReadCacheWindow(fields, kind, path, out var window, out error)
+            || !TryReadAggregation(fields, kind, path, out var aggregation, out error)
+            || !TryReadQuantile(fields, aggregation, path, out var quantile, out error))
         {
             return false;
         }
 
-        metric = new CompositeMetric(name, FormulaVariable.FromMetricName(name), kind, source ?? ModelPodSource, up, down, window);
+        metric = new CompositeMetric(name, FormulaVariable.FromMetricName(name), kind, source ?? ModelPodSource, up, down, window, aggregation, quantile);
+        return true;
+    }
+
+    /// <summary>The entry's <c>aggregation</c>, one its type allows; null when absent (the type's default applies).</summary>
+    private static bool TryReadAggregation(Dictionary<string, YamlNode> fields, MetricKind kind, string path, out string? aggregation, [NotNullWhen(false)] out string? error)
+    {
+        if (!TryReadString(fields, "aggregation", path, out aggregation, out var notString))
+        {
+            error = notString ?? $"{path}.aggregation must be a string";
+            return false;
+        }
+
+        error = null;
+        var allowed = CompositeMetric.AllowedAggregations(kind);
+        if (aggregation is not null && !allowed.Contains(aggregation, StringComparer.Ordinal))
+        {
+            error = $"{path}.aggregation must be {string.Join(" or ", allowed.Select(a => $"\"{a}\""))} for a {kind.ToString().ToLowerInvariant()}, got \"{aggregation}\"";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The <c>quantile</c>: only with <c>aggregation: quantile</c>, a number strictly between 0 and 1 (default 0.95).</summary>
+    private static bool TryReadQuantile(Dictionary<string, YamlNode> fields, string? aggregation, string path, out double? quantile, [NotNullWhen(false)] out string? error)
+    {
+        quantile = aggregation == "quantile" ? DefaultQuantile : null;
+        error = null;
+        const string field = "quantile";
+        if (!fields.TryGetValue(field, out var node) || node is YamlScalarNode s && YamlScalar.Classify(s) == YamlScalarKind.Null)
+        {
+            return true;
+        }
+
+        if (aggregation != "quantile")
+        {
+            error = $"{path}.{field} is only valid with aggregation: quantile";
+            return false;
+        }
+
+        var kind = node is YamlScalarNode scalar ? YamlScalar.Classify(scalar) : YamlScalarKind.String;
+        var value = kind is YamlScalarKind.Integer or YamlScalarKind.Float ? YamlScalar.ToDouble((YamlScalarNode)node) : double.NaN;
+        if (!(value is > 0 and < 1))
+        {
+            error = $"{path}.{field} must be a number between 0 and 1 (exclusive), got {YamlScalar.Describe(node)}";
+            return false;
+        }
+
+        quantile = value;
         return true;
     }
 
@@ -146,7 +202,7 @@ internal static class MetricEntryParser
 
     private static bool TryReadCacheWindow(Dictionary<string, YamlNode> fields, MetricKind kind, string path, out int? seconds, [NotNullWhen(false)] out string? error)
     {
-        seconds = kind == MetricKind.Histogram ? DefaultCacheWindowSeconds : null;
+        seconds = kind == MetricKind.Gauge ? null : DefaultCacheWindowSeconds;
         error = null;
         const string field = "metriccachewindow";
         if (!fields.TryGetValue(field, out var node) || node is YamlScalarNode s && YamlScalar.Classify(s) == YamlScalarKind.Null)
@@ -154,9 +210,9 @@ internal static class MetricEntryParser
             return true;
         }
 
-        if (kind != MetricKind.Histogram)
+        if (kind == MetricKind.Gauge)
         {
-            error = $"{path}.{field} is only valid for histogram metrics";
+            error = $"{path}.{field} is only valid for histogram and counter metrics";
             return false;
         }
 

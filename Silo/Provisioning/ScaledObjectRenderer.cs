@@ -103,10 +103,15 @@ internal sealed class ScaledObjectRenderer(IOptions<ProvisioningOptions> options
             var metadata = TargetMetadata(spec);
             metadata[MetadataKeys.MetricName] = metric.Name;
             metadata[MetadataKeys.MetricSource] = metric.Source;
-            metadata[MetadataKeys.Aggregation] = metric.Kind == MetricKind.Gauge ? "service-avg" : "windowed-avg";
+            metadata[MetadataKeys.Aggregation] = metric.Aggregation;
             if (metric.CacheWindowSeconds is { } window)
             {
                 metadata[MetadataKeys.MetricCacheWindow] = window.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (metric.Quantile is { } quantile)
+            {
+                metadata[MetadataKeys.Quantile] = ScalingFormula.PlainNumber(quantile);
             }
 
             triggers.Add(Trigger(metric.Variable, "Value", metadata));

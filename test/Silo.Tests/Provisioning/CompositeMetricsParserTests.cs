@@ -126,14 +126,83 @@ public sealed class CompositeMetricsParserTests
     }
 
     [Theory]
-    [InlineData("type: counter", "\"counter\"")]
+    [InlineData("type: summary", "\"summary\"")]
     [InlineData("type: Gauge", "\"Gauge\"")]
     [InlineData("source: modelpod", "nothing")]
-    public void The_type_must_be_gauge_or_histogram(string typeLine, string got)
+    public void The_type_must_be_gauge_histogram_or_counter(string typeLine, string got)
     {
         var yaml = Entry("name: m", typeLine, "upthreshold: 10", "downthreshold: 1");
 
-        Assert.Equal($"{Metrics}[0].type must be \"gauge\" or \"histogram\", got {got}", Refused(yaml));
+        Assert.Equal($"{Metrics}[0].type must be \"gauge\", \"histogram\" or \"counter\", got {got}", Refused(yaml));
+    }
+
+    [Fact]
+    public void A_counter_is_a_rate_over_a_window_of_300_seconds_unless_given_one()
+    {
+        var metrics = Parsed(
+            Entry("name: vllm:generation_tokens_total", "type: counter", "upthreshold: 500", "downthreshold: 100")
+            + Entry("name: vllm:prompt_tokens_total", "type: counter", "upthreshold: 500", "downthreshold: 100", "metriccachewindow: 60")).Metrics;
+
+        Assert.Equal(("rate", 300), (metrics[0].Aggregation, metrics[0].CacheWindowSeconds));
+        Assert.Equal(("rate", 60), (metrics[1].Aggregation, metrics[1].CacheWindowSeconds));
+        Assert.Null(metrics[0].Quantile);
+    }
+
+    [Theory]
+    [InlineData("gauge", "max", "max")]
+    [InlineData("gauge", "service-avg", "service-avg")]
+    [InlineData("histogram", "quantile", "quantile")]
+    [InlineData("histogram", "windowed-avg", "windowed-avg")]
+    [InlineData("counter", "rate", "rate")]
+    public void A_metric_may_choose_an_aggregation_its_type_allows(string type, string aggregation, string expected)
+    {
+        var metric = Assert.Single(Parsed(Entry("name: m", $"type: {type}", "upthreshold: 2", "downthreshold: 1", $"aggregation: {aggregation}")).Metrics);
+
+        Assert.Equal(expected, metric.Aggregation);
+    }
+
+    [Theory]
+    [InlineData("gauge", "quantile", "\"service-avg\" or \"max\" for a gauge")]
+    [InlineData("gauge", "sum", "\"service-avg\" or \"max\" for a gauge")]
+    [InlineData("histogram", "max", "\"windowed-avg\" or \"quantile\" for a histogram")]
+    [InlineData("counter", "max", "\"rate\" for a counter")]
+    [InlineData("counter", "Rate", "\"rate\" for a counter")]
+    public void An_aggregation_the_type_does_not_allow_is_refused_naming_the_choices(string type, string aggregation, string choices)
+    {
+        var yaml = Entry("name: m", $"type: {type}", "upthreshold: 2", "downthreshold: 1", $"aggregation: {aggregation}");
+
+        Assert.Equal($"{Metrics}[0].aggregation must be {choices}, got \"{aggregation}\"", Refused(yaml));
+    }
+
+    [Fact]
+    public void A_quantile_aggregation_defaults_to_the_95th_percentile_and_reads_its_own()
+    {
+        var metrics = Parsed(
+            Entry("name: a", "type: histogram", "upthreshold: 2", "downthreshold: 1", "aggregation: quantile")
+            + Entry("name: b", "type: histogram", "upthreshold: 2", "downthreshold: 1", "aggregation: quantile", "quantile: 0.5")).Metrics;
+
+        Assert.Equal([0.95, 0.5], metrics.Select(m => m.Quantile!.Value));
+    }
+
+    [Theory]
+    [InlineData("0", "got 0")]
+    [InlineData("1", "got 1")]
+    [InlineData("1.5", "got 1.5")]
+    [InlineData("\"0.9\"", "got \"0.9\"")]
+    [InlineData(".nan", "got .nan")]
+    public void A_quantile_must_lie_strictly_between_0_and_1(string value, string got)
+    {
+        var yaml = Entry("name: m", "type: histogram", "upthreshold: 2", "downthreshold: 1", "aggregation: quantile", $"quantile: {value}");
+
+        Assert.Equal($"{Metrics}[0].quantile must be a number between 0 and 1 (exclusive), {got}", Refused(yaml));
+    }
+
+    [Fact]
+    public void A_quantile_without_the_quantile_aggregation_is_refused()
+    {
+        Assert.Equal(
+            $"{Metrics}[0].quantile is only valid with aggregation: quantile",
+            Refused(Entry("name: m", "type: histogram", "upthreshold: 2", "downthreshold: 1", "quantile: 0.9")));
     }
 
     [Fact]
@@ -229,7 +298,7 @@ public sealed class CompositeMetricsParserTests
     public void A_cache_window_on_a_gauge_is_refused()
     {
         Assert.Equal(
-            $"{Metrics}[0].metriccachewindow is only valid for histogram metrics",
+            $"{Metrics}[0].metriccachewindow is only valid for histogram and counter metrics",
             Refused(Entry("name: m", "type: gauge", "upthreshold: 1", "downthreshold: 0", "metriccachewindow: 60")));
     }
 

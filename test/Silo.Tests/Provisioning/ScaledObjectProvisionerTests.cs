@@ -127,6 +127,8 @@ public sealed class ScaledObjectProvisionerTests
         { Threshold, "ten", ProvisioningEventReasons.InvalidConfig },
         { MaxReplicas, "2", ProvisioningEventReasons.InvalidReplicaRange },
         { Metrics, "- name: vllm:num_requests_waiting\n  type: gauge\n  upthreshold: [\n", ProvisioningEventReasons.InvalidConfig },
+        { Metrics, "- name: vllm:generation_tokens_total\n  type: counter\n  aggregation: max\n  upthreshold: 9\n  downthreshold: 1\n", ProvisioningEventReasons.InvalidConfig },
+        { Metrics, "- name: vllm:e2e_request_latency_seconds\n  type: histogram\n  aggregation: quantile\n  quantile: 1\n  upthreshold: 9\n  downthreshold: 1\n", ProvisioningEventReasons.InvalidConfig },
     };
 
     [Theory]

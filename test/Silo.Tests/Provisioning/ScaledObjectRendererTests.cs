@@ -136,4 +136,56 @@ public sealed class ScaledObjectRendererTests
 
         Assert.Throws<ArgumentException>(() => new ScaledObjectRenderer(Options.Create(s_options)).Render(spec));
     }
+
+    [Fact]
+    public void Counter_max_and_quantile_metrics_become_rate_max_and_quantile_triggers()
+    {
+        var metrics = """
+            - name: vllm:generation_tokens_total
+              type: counter
+              upthreshold: 500
+              downthreshold: 100
+              metriccachewindow: 120
+            - name: vllm:kv_cache_usage_perc
+              type: gauge
+              aggregation: max
+              upthreshold: 0.9
+              downthreshold: 0.5
+            - name: vllm:time_to_first_token_seconds
+              type: histogram
+              aggregation: quantile
+              quantile: 0.99
+              upthreshold: 2
+              downthreshold: 0.5
+            """;
+
+        var triggers = Render(Composite(metrics))["spec"]!["triggers"]!.AsArray();
+
+        var metadata = triggers.Take(3).Select(t => t!["metadata"]!).ToArray();
+        Assert.Equal(["rate", "max", "quantile"], metadata.Select(m => (string?)m["aggregation"]));
+        Assert.Equal(["120", null, "300"], metadata.Select(m => (string?)m["metricCacheWindow"]));
+        Assert.Equal([null, null, "0.99"], metadata.Select(m => (string?)m["quantile"]));
+        Assert.Equal("readiness_gate", (string?)triggers[3]!["name"]);
+    }
+
+    [Fact]
+    public void Every_trigger_the_composite_form_writes_is_metadata_the_scaler_accepts_with_the_same_meaning()
+    {
+        var metrics = """
+            - {name: vllm:generation_tokens_total, type: counter, upthreshold: 500, downthreshold: 100, metriccachewindow: 120}
+            - {name: vllm:kv_cache_usage_perc, type: gauge, aggregation: max, upthreshold: 0.9, downthreshold: 0.5}
+            - {name: vllm:time_to_first_token_seconds, type: histogram, aggregation: quantile, quantile: 0.99, upthreshold: 2, downthreshold: 0.5}
+            - {name: vllm:num_requests_waiting, type: gauge, upthreshold: 10, downthreshold: 1}
+            """;
+
+        var parsed = Render(Composite(metrics))["spec"]!["triggers"]!.AsArray()
+            .Select(t => t!["metadata"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!))
+            .Select(m => OrleansKaitoScaler.Abstractions.Metadata.ScalerMetadataParser.TryParse(m, out var result, out var error)
+                ? result : throw new Xunit.Sdk.XunitException(error.ToString()))
+            .ToArray();
+
+        Assert.Equal(["Rate", "Max", "Quantile", "ServiceAverage", "Gate"], parsed.Select(p => p.Aggregation.ToString()));
+        Assert.Equal(TimeSpan.FromSeconds(120), parsed[0].CacheWindow);
+        Assert.Equal(0.99, parsed[2].Quantile);
+    }
 }
