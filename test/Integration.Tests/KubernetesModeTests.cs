@@ -169,7 +169,7 @@ public sealed class KubernetesModeTests
         await scaler.Client.IsActiveAsync(ScalerHost.Ref(Sum));
 
         // The only traffic is the provisioner's leader election renewing its Lease, which is not scraping.
-        Assert.Empty(cluster.Api.Requests.Snapshot().Where(r => r.Request.Resource != "leases"));
+        Assert.DoesNotContain(cluster.Api.Requests.Snapshot(), r => r.Request.Resource != "leases");
     }
 
     [Fact]
