@@ -10,12 +10,6 @@ public sealed class KubernetesMembershipOptions
 {
     public const string SectionName = "Membership";
 
-    /// <summary>The pod's namespace, as the downward API usually exposes it.</summary>
-    internal const string PodNamespaceVariable = "POD_NAMESPACE";
-
-    /// <summary>The namespace of the pod's service account, mounted into every pod that has one.</summary>
-    internal const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-
     internal const string FallbackNamespace = "default";
 
     /// <summary>
@@ -23,7 +17,7 @@ public sealed class KubernetesMembershipOptions
     /// service account's namespace file), else <c>default</c>. Every silo of a cluster must use the same one.
     /// </summary>
     [Required(AllowEmptyStrings = false)]
-    public string Namespace { get; set; } = DefaultNamespace(Environment.GetEnvironmentVariable, ServiceAccountNamespaceFile);
+    public string Namespace { get; set; } = OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(FallbackNamespace);
 
     /// <summary>
     /// The ConfigMap's name is this prefix plus the Orleans ClusterId (sanitised to a DNS-1123 label when it is not
@@ -39,32 +33,4 @@ public sealed class KubernetesMembershipOptions
     /// </summary>
     [Range(0, 100)]
     public int MaxConflictRetries { get; set; } = 5;
-
-    /// <summary>The namespace to use when none is configured: the pod's, else <see cref="FallbackNamespace"/>.</summary>
-    internal static string DefaultNamespace(Func<string, string?> environment, string serviceAccountNamespaceFile)
-    {
-        var fromEnvironment = environment(PodNamespaceVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            return fromEnvironment.Trim();
-        }
-
-        try
-        {
-            if (File.Exists(serviceAccountNamespaceFile))
-            {
-                var fromFile = File.ReadAllText(serviceAccountNamespaceFile).Trim();
-                if (fromFile.Length > 0)
-                {
-                    return fromFile;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // An unreadable mount is the same as none: fall back.
-        }
-
-        return FallbackNamespace;
-    }
 }

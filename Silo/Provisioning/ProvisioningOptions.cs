@@ -10,12 +10,6 @@ public sealed class ProvisioningOptions
 {
     public const string SectionName = "Provisioning";
 
-    /// <summary>The pod's namespace, as the downward API usually exposes it.</summary>
-    internal const string PodNamespaceVariable = "POD_NAMESPACE";
-
-    /// <summary>The namespace of the pod's service account, mounted into every pod that has one.</summary>
-    internal const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-
     /// <summary>SPEC §7 installs the scaler in KEDA's namespace; <c>keda</c> is KEDA's own default.</summary>
     internal const string FallbackNamespace = "keda";
 
@@ -38,7 +32,7 @@ public sealed class ProvisioningOptions
     [Required(AllowEmptyStrings = false)]
     [MaxLength(63)]
     [RegularExpression(Dns1123Label)]
-    public string ScalerNamespace { get; set; } = DefaultScalerNamespace(Environment.GetEnvironmentVariable, ServiceAccountNamespaceFile);
+    public string ScalerNamespace { get; set; } = OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(FallbackNamespace);
 
     /// <summary>The Service's gRPC port written into <c>scalerAddress</c>; 10450 as the Go chart.</summary>
     [Range(1, 65535)]
@@ -96,28 +90,4 @@ public sealed class ProvisioningOptions
 
     /// <summary><c>host:port</c> of the scaler as KEDA dials it: <c>&lt;service&gt;.&lt;namespace&gt;.svc.cluster.local:&lt;port&gt;</c>.</summary>
     public string ScalerAddress => FormattableString.Invariant($"{ScalerServiceName}.{ScalerNamespace}.svc.cluster.local:{GrpcPort}");
-
-    /// <summary>The pod's own namespace when it can be told, else <see cref="FallbackNamespace"/>.</summary>
-    internal static string DefaultScalerNamespace(Func<string, string?> environment, string serviceAccountNamespaceFile)
-    {
-        var fromEnvironment = environment(PodNamespaceVariable)?.Trim();
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        try
-        {
-            var fromFile = File.Exists(serviceAccountNamespaceFile) ? File.ReadAllText(serviceAccountNamespaceFile).Trim() : null;
-            return string.IsNullOrEmpty(fromFile) ? FallbackNamespace : fromFile;
-        }
-        catch (IOException)
-        {
-            return FallbackNamespace;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return FallbackNamespace;
-        }
-    }
 }

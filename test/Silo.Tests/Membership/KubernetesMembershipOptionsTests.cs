@@ -57,9 +57,9 @@ public sealed class KubernetesMembershipOptionsTests
         try
         {
             File.WriteAllText(file, "from-file\n");
-            Assert.Equal("from-env", KubernetesMembershipOptions.DefaultNamespace(n => n == "POD_NAMESPACE" ? "from-env" : null, file));
-            Assert.Equal("from-file", KubernetesMembershipOptions.DefaultNamespace(_ => null, file));
-            Assert.Equal("default", KubernetesMembershipOptions.DefaultNamespace(_ => null, "/nonexistent/namespace"));
+            Assert.Equal("from-env", OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(KubernetesMembershipOptions.FallbackNamespace, n => n == "POD_NAMESPACE" ? "from-env" : null, file));
+            Assert.Equal("from-file", OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(KubernetesMembershipOptions.FallbackNamespace, _ => null, file));
+            Assert.Equal("default", OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(KubernetesMembershipOptions.FallbackNamespace, _ => null, "/nonexistent/namespace"));
         }
         finally
         {

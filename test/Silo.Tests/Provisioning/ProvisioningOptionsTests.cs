@@ -27,7 +27,7 @@ public sealed class ProvisioningOptionsTests
     [Fact]
     public void The_scaler_namespace_defaults_to_POD_NAMESPACE()
     {
-        var ns = ProvisioningOptions.DefaultScalerNamespace(name => name == "POD_NAMESPACE" ? "kaito-scaler" : null, "/nonexistent");
+        var ns = OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(ProvisioningOptions.FallbackNamespace, name => name == "POD_NAMESPACE" ? "kaito-scaler" : null, "/nonexistent");
 
         Assert.Equal("kaito-scaler", ns);
     }
@@ -40,7 +40,7 @@ public sealed class ProvisioningOptionsTests
         {
             File.WriteAllText(file, "scalers\n");
 
-            Assert.Equal("scalers", ProvisioningOptions.DefaultScalerNamespace(_ => null, file));
+            Assert.Equal("scalers", OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(ProvisioningOptions.FallbackNamespace, _ => null, file));
         }
         finally
         {
@@ -51,7 +51,7 @@ public sealed class ProvisioningOptionsTests
     [Fact]
     public void Outside_a_pod_the_scaler_namespace_defaults_to_keda()
     {
-        Assert.Equal("keda", ProvisioningOptions.DefaultScalerNamespace(_ => " ", "/nonexistent/namespace"));
+        Assert.Equal("keda", OrleansKaitoScaler.Silo.Kubernetes.PodNamespace.Or(ProvisioningOptions.FallbackNamespace, _ => " ", "/nonexistent/namespace"));
     }
 
     [Theory]
