@@ -70,7 +70,10 @@ internal static class CommandLine
         More keys: Scrape:StaleAfterIntervals (3), Scrape:TargetTtl (00:20:00), Scrape:MaxResponseBytes (4194304),
         Scrape:AllowUntrustedCertificates (false), Standalone:PollInterval (00:00:01),
         Kubernetes:KaitoApiVersion (v1beta1), Kubernetes:WatchTimeout (00:05:00), Kubernetes:InitialBackoff (00:00:01),
-        Kubernetes:MaxBackoff (00:00:30), Kubernetes:ListPageSize (500).
+        Kubernetes:MaxBackoff (00:00:30), Kubernetes:ListPageSize (500),
+        Orleans:ClusterId and Orleans:ServiceId (orleans-kaito-scaler), Orleans:AdvertisedAddress (POD_IP, else the listen address),
+        Orleans:Clustering (kubernetes in Kubernetes mode, or localhost), Membership:Namespace (the pod's), Membership:ConfigMapNamePrefix,
+        Membership:MaxConflictRetries (5).
 
         Auto-provisioning (Kubernetes mode; ScaledObjects for InferenceSets annotated scaledobject.kaito.sh/auto-provision,
         written only by the replica holding the Lease): Provisioning:Enabled (true), Provisioning:ScalerServiceName

@@ -7,6 +7,8 @@ using OrleansKaitoScaler.GrpcGateway;
 using OrleansKaitoScaler.Silo.Admin;
 using OrleansKaitoScaler.Silo.Health;
 using OrleansKaitoScaler.Silo.Kubernetes;
+using OrleansKaitoScaler.Silo.Membership;
+using Orleans.Configuration;
 using OrleansKaitoScaler.Silo.Provisioning;
 using OrleansKaitoScaler.Silo.State;
 using OrleansKaitoScaler.Silo.Telemetry;
@@ -54,14 +56,28 @@ public static class ScalerApp
             builder.Services.AddStandaloneInventory();
         }
 
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(
-                cluster.SiloPort,
-                cluster.GatewayPort,
-                cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null)
-            .AddActivityPropagation()
-            .AddDashboard()
-            .AddGrainService<InferenceSetStateService>());
+        var advertised = kubernetes && cluster.Clustering == "kubernetes" ? AdvertisedAddress(cluster, address) : null;
+        builder.UseOrleans(silo =>
+        {
+            if (advertised is not null)
+            {
+                // Replicas of one Deployment find each other through the membership table in the Kubernetes API.
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId))
+                    .ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
+                    .UseKubernetesMembership();
+            }
+            else
+            {
+                silo.UseLocalhostClustering(
+                    cluster.SiloPort,
+                    cluster.GatewayPort,
+                    cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null);
+            }
+
+            silo.AddActivityPropagation()
+                .AddDashboard()
+                .AddGrainService<InferenceSetStateService>();
+        });
         builder.Services.AddInferenceSetGrains();
         builder.Services.AddSingleton<InferenceSetStateReader>();
         builder.Services.AddKedaGateway();
@@ -73,6 +89,20 @@ public static class ScalerApp
         app.MapKedaGateway();
         app.MapAdmin();
         return app;
+    }
+
+    /// <summary>Where other silos reach this one: configured, else <c>POD_IP</c>, else a specific listen address, else loopback.</summary>
+    private static IPAddress AdvertisedAddress(LocalClusterOptions cluster, IPAddress listen)
+    {
+        var text = !string.IsNullOrWhiteSpace(cluster.AdvertisedAddress) ? cluster.AdvertisedAddress : Environment.GetEnvironmentVariable("POD_IP");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return listen.Equals(IPAddress.Any) || listen.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : listen;
+        }
+
+        return IPAddress.TryParse(text, out var parsed)
+            ? parsed
+            : throw new OptionsValidationException(LocalClusterOptions.SectionName, typeof(LocalClusterOptions), [$"Orleans:AdvertisedAddress (or POD_IP) '{text}' is not an IP address"]);
     }
 
     /// <summary>Binds and validates an options section before the host exists, so a bad port stops start-up naming its key.</summary>

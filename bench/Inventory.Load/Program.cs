@@ -88,11 +88,13 @@ while (window.Elapsed < options.Duration)
 var minutes = window.Elapsed.TotalMinutes;
 var all = api.Requests.Snapshot();
 var leases = all.Count(r => r.Request.Resource == "leases");
-var measured = all.Where(r => r.Request.Resource != "leases").ToArray();
+var membership = all.Count(r => r.Request.Resource == "configmaps");
+var measured = all.Where(r => r.Request.Resource is not ("leases" or "configmaps")).ToArray();
 var scrapes = replica.Scrapes - scrapesBefore;
 Console.WriteLine($"measured {window.Elapsed.TotalSeconds:F0} s:");
 Console.WriteLine($"  Kubernetes API requests: {measured.Length} ({measured.Length / minutes:F1}/min) {Describe(measured)}");
 Console.WriteLine($"  plus leader election (Lease get/update, independent of the fleet): {leases} ({leases / minutes:F1}/min)");
+Console.WriteLine($"  plus Orleans membership (ConfigMap, independent of the fleet): {membership} ({membership / minutes:F1}/min)");
 Console.WriteLine($"  scrapes of Workspace Services: {scrapes} ({scrapes / minutes:F0}/min)");
 Console.WriteLine($"  KEDA calls answered (GetMetrics + IsActive): {kedaCalls} ({kedaCalls / minutes:F0}/min)");
 var goPerMinute = options.Sets * 2 * (60 / 15.0);

@@ -48,7 +48,13 @@ internal sealed class KaitoCluster : IAsyncDisposable
     /// <summary>Starts the scaler in Kubernetes mode against the double; informers retry fast so fault tests run in seconds.</summary>
     public async Task<ScalerHost> StartScalerAsync(TimeSpan? scrapeInterval = null, params string[] extraArgs)
     {
-        Scaler = await ScalerHost.StartAsync(
+        Scaler = await StartAnotherScalerAsync(scrapeInterval, extraArgs);
+        return Scaler;
+    }
+
+    /// <summary>Another scaler process (replica) against the same API: the caller disposes it.</summary>
+    public Task<ScalerHost> StartAnotherScalerAsync(TimeSpan? scrapeInterval = null, params string[] extraArgs) =>
+        ScalerHost.StartAsync(
             "inferenceSets: []\n",
             scrapeInterval,
             b => b.Services.PostConfigure<ScrapeOptions>(o => o.ConnectCallback = Dns.ConnectAsync),
@@ -57,8 +63,6 @@ internal sealed class KaitoCluster : IAsyncDisposable
                 "--Kubernetes:InitialBackoff", "00:00:00.050", "--Kubernetes:MaxBackoff", "00:00:00.200",
                 .. extraArgs,
             ]);
-        return Scaler;
-    }
 
     /// <summary>Writes an InferenceSet with a <c>Ready</c> condition and replica counts.</summary>
     public JsonObject InferenceSet(string name, bool ready = true, int replicas = 1, int? readyReplicas = null, string ns = "default")

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansKaitoScaler.Silo.Kubernetes;
 using OrleansKaitoScaler.TestSupport;
 
@@ -168,8 +169,30 @@ public sealed class KubernetesModeTests
         await scaler.GetMetricAsync(Sum);
         await scaler.Client.IsActiveAsync(ScalerHost.Ref(Sum));
 
-        // The only traffic is the provisioner's leader election renewing its Lease, which is not scraping.
-        Assert.DoesNotContain(cluster.Api.Requests.Snapshot(), r => r.Request.Resource != "leases");
+        // The only traffic is the provisioner's Lease and Orleans' membership table (a ConfigMap): neither is scraping.
+        Assert.DoesNotContain(cluster.Api.Requests.Snapshot(), r => r.Request.Resource is not ("leases" or "configmaps"));
+    }
+
+    [Fact]
+    public async Task Two_scalers_form_one_Orleans_cluster_through_the_membership_ConfigMap_and_scrape_each_InferenceSet_once()
+    {
+        await using var cluster = await KaitoCluster.StartAsync();
+        cluster.InferenceSet("phi-4");
+        var replica = await cluster.WorkspaceAsync("phi-4", "phi-4-0", waiting: 5);
+        var interval = TimeSpan.FromMilliseconds(200);
+        var first = await cluster.StartScalerAsync(interval);
+        await using var second = await cluster.StartAnotherScalerAsync(interval);
+
+        var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await Eventually.Get(async () => (await management.GetHosts(onlyActive: true)).Count, n => n == 2, TimeSpan.FromSeconds(30), "two active silos");
+        await Until(first, r => r.Status == StatusCode.OK && r.Value == 5, "a value through the first scaler");
+        await Until(second, r => r.Status == StatusCode.OK && r.Value == 5, "a value through the second scaler");
+
+        // One grain in the whole cluster owns the InferenceSet: its replica is scraped once per interval, not once per process.
+        var before = replica.Scrapes;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.InRange(replica.Scrapes - before, 5, 14);
+        Assert.NotNull(cluster.Api.Store.Get("v1", "ConfigMap", "default", "orleans-membership-orleans-kaito-scaler"));
     }
 
     [Fact]
