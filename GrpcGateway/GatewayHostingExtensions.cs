@@ -13,6 +13,15 @@ public static class GatewayHostingExtensions
     /// <summary>The fully qualified gRPC service name, as health checks and KEDA address it.</summary>
     public const string ServiceName = "externalscaler.ExternalScaler";
 
+    /// <summary>The gRPC health service for liveness probes (the Go chart's name): serving while the process runs.</summary>
+    public const string LivenessService = "liveness";
+
+    /// <summary>The gRPC health service for readiness probes (the Go chart's name): every check, including those tagged <see cref="ReadinessTag"/>.</summary>
+    public const string ReadinessService = "readiness";
+
+    /// <summary>Health checks with this tag gate readiness (and the KEDA service's health) but not liveness.</summary>
+    public const string ReadinessTag = "ready";
+
     /// <summary>
     /// gRPC, the standard <c>grpc.health.v1.Health</c> service (fed by ASP.NET Core health checks, serving while
     /// the host runs; answers for <c>""</c> and <see cref="ServiceName"/>) and what the scaler service needs.
@@ -23,7 +32,12 @@ public static class GatewayHostingExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddGrpc(o => o.Interceptors.Add<KedaCallInterceptor>());
         services.TryAddSingleton<ScalerTelemetry>();
-        services.AddGrpcHealthChecks(o => o.Services.Map(ServiceName, _ => true))
+        services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map(ServiceName, _ => true);
+                o.Services.Map(ReadinessService, _ => true);
+                o.Services.Map(LivenessService, r => !r.Tags.Contains(ReadinessTag));
+            })
             .AddCheck<LifetimeHealthCheck>(LifetimeHealthCheck.Name);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ActivityStreamOptions>()

@@ -8,6 +8,7 @@ internal static class CommandLine
         ["--inventory"] = "Standalone:Inventory",
         ["--grpc-port"] = "Gateway:GrpcPort",
         ["--metrics-port"] = "Gateway:MetricsPort",
+        ["--health-port"] = "Gateway:HealthPort",
         ["--otlp-endpoint"] = "Telemetry:OtlpEndpoint",
         ["--otlp-protocol"] = "Telemetry:OtlpProtocol",
         ["--listen"] = "Gateway:ListenAddress",
@@ -56,6 +57,8 @@ internal static class CommandLine
           --inventory <file>          inventory YAML, reloaded on change   [Standalone:Inventory]   default inventory.yaml
           --grpc-port <port>          KEDA gRPC port                       [Gateway:GrpcPort]       default 10450
           --metrics-port <port>       /metrics, /inferencesets, /dashboard [Gateway:MetricsPort]    default 10451
+                                      and HTTP probes /healthz, /readyz
+          --health-port <port>        gRPC health (liveness, readiness)    [Gateway:HealthPort]     default 10452
           --otlp-endpoint <url>       OTLP export of traces and metrics    [Telemetry:OtlpEndpoint] default off
           --otlp-protocol <name>      grpc or http/protobuf                [Telemetry:OtlpProtocol] default grpc
           --listen <address>          address both ports bind              [Gateway:ListenAddress]  default 127.0.0.1

@@ -15,6 +15,14 @@ public sealed class ListenOptions
     [Range(0, 65535)]
     public int MetricsPort { get; set; } = 10451;
 
+    /// <summary>
+    /// The gRPC health port (<c>--health-port</c>); 10452 as the Go chart's <c>grpcHealth</c>. It serves
+    /// <c>grpc.health.v1.Health</c> over HTTP/2 for kubelet's gRPC probes (services <c>liveness</c> and <c>readiness</c>).
+    /// 0 picks a free port.
+    /// </summary>
+    [Range(0, 65535)]
+    public int HealthPort { get; set; } = 10452;
+
     /// <summary>The address to bind (<c>--listen</c>). Standalone mode serves plaintext, so it defaults to loopback.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ListenAddress { get; set; } = "127.0.0.1";

@@ -44,6 +44,7 @@ public static class ScalerApp
         {
             kestrel.Listen(address, listen.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, listen.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, listen.HealthPort, o => o.Protocols = HttpProtocols.Http2);
         });
 
         // Kubernetes mode first: its start-up check must stop the process before the silo starts.
@@ -81,13 +82,16 @@ public static class ScalerApp
         builder.Services.AddInferenceSetGrains();
         builder.Services.AddSingleton<InferenceSetStateReader>();
         builder.Services.AddKedaGateway();
-        builder.Services.AddHealthChecks().AddCheck<InventorySyncedHealthCheck>(InventorySyncedHealthCheck.Name);
+        builder.Services.AddHealthChecks()
+            .AddCheck<InventorySyncedHealthCheck>(InventorySyncedHealthCheck.Name, tags: [GatewayHostingExtensions.ReadinessTag])
+            .AddCheck<SiloJoinedHealthCheck>(SiloJoinedHealthCheck.Name, tags: [GatewayHostingExtensions.ReadinessTag]);
         builder.AddScalerTelemetry();
 
         var app = builder.Build();
         app.Services.GetRequiredService<ScalerGauges>();
         app.MapKedaGateway();
         app.MapAdmin();
+        app.MapHealthProbes();
         return app;
     }
 

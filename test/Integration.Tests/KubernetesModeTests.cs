@@ -241,24 +241,34 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
-    public async Task Until_the_first_list_completes_health_is_not_serving_and_calls_ask_KEDA_to_wait()
+    public async Task Until_the_first_list_completes_the_scaler_is_live_but_not_ready_and_calls_ask_KEDA_to_wait()
     {
         await using var cluster = await ThreeReplicasAsync();
         using var slowList = cluster.Api.Faults.AddLatency(TimeSpan.FromSeconds(3), r => r.Verb == "list" && r.Resource == "inferencesets");
         var scaler = await cluster.StartScalerAsync();
-        var health = new Health.HealthClient(scaler.Channel);
+        var health = new Health.HealthClient(scaler.HealthChannel);
 
-        var early = await health.CheckAsync(new HealthCheckRequest { Service = "externalscaler.ExternalScaler" });
+        var kedaService = await new Health.HealthClient(scaler.Channel).CheckAsync(new HealthCheckRequest { Service = "externalscaler.ExternalScaler" });
+        var readiness = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" });
+        var liveness = await health.CheckAsync(new HealthCheckRequest { Service = "liveness" });
+        var readyz = await scaler.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var healthz = await scaler.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
         var call = await Assert.ThrowsAsync<RpcException>(async () => await scaler.Client.IsActiveAsync(ScalerHost.Ref(Sum)));
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, early.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, kedaService.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, readiness.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, liveness.Status);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+        Assert.Contains("inventory: Unhealthy", await readyz.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, healthz.StatusCode);
         Assert.Equal(StatusCode.Unavailable, call.StatusCode);
         Assert.Contains("first list", call.Status.Detail, StringComparison.Ordinal);
         await Eventually.Get(
-            async () => (await health.CheckAsync(new HealthCheckRequest { Service = "externalscaler.ExternalScaler" })).Status,
+            async () => (await health.CheckAsync(new HealthCheckRequest { Service = "readiness" })).Status,
             s => s == HealthCheckResponse.Types.ServingStatus.Serving,
             TimeSpan.FromSeconds(20),
-            "serving after the list");
+            "ready after the list");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await scaler.Http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
         Assert.True((await scaler.Client.IsActiveAsync(ScalerHost.Ref(Sum))).Result);
     }
 

@@ -42,6 +42,9 @@ public sealed class ScalerHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>The gRPC health port (<c>--health-port</c>): services <c>liveness</c> and <c>readiness</c>.</summary>
+    public GrpcChannel HealthChannel { get; private init; } = null!;
+
     public ExternalScaler.ExternalScalerClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
@@ -60,6 +63,7 @@ public sealed class ScalerHost : IAsyncDisposable
             "--inventory", inventoryPath,
             "--grpc-port", "0",
             "--metrics-port", "0",
+            "--health-port", "0",
             "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--scrape-interval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
@@ -77,7 +81,7 @@ public sealed class ScalerHost : IAsyncDisposable
         // Kestrel lists the bound addresses in the order ScalerApp listens: gRPC first, then the metrics port.
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToArray();
         var channel = GrpcChannel.ForAddress(addresses[0]);
-        return new ScalerHost(app, directory, inventoryPath, channel, new Uri(addresses[1]));
+        return new ScalerHost(app, directory, inventoryPath, channel, new Uri(addresses[1])) { HealthChannel = GrpcChannel.ForAddress(addresses[2]) };
     }
 
     /// <summary>Rewrites the inventory file (the host reloads it within its poll interval).</summary>
@@ -113,6 +117,7 @@ public sealed class ScalerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        HealthChannel.Dispose();
         Http.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(stop.Token);

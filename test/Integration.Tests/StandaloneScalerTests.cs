@@ -266,4 +266,25 @@ public sealed class StandaloneScalerTests : IAsyncLifetime
 
         Assert.Equal(0, result.Value);
     }
+
+    [Fact]
+    public async Task The_health_port_and_the_HTTP_probes_report_live_and_ready_once_started()
+    {
+        await using var replica = await VllmEndpoint.StartAsync();
+        await using var host = await ScalerHost.StartAsync(Inventories.Of("phi-4", ready: true, [replica]));
+        var health = new Grpc.Health.V1.Health.HealthClient(host.HealthChannel);
+
+        var readiness = await OrleansKaitoScaler.TestSupport.Eventually.Get(
+            async () => (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "readiness" })).Status,
+            s => s == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
+            what: "ready");
+        var liveness = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "liveness" });
+        var readyz = await host.Http.GetStringAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, liveness.Status);
+        Assert.StartsWith("Healthy", readyz, StringComparison.Ordinal);
+        Assert.Contains("silo: Healthy", readyz, StringComparison.Ordinal);
+        Assert.Contains("inventory: Healthy", readyz, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await host.Http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+    }
 }

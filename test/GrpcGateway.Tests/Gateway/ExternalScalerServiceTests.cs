@@ -199,6 +199,8 @@ public sealed class ExternalScalerServiceTests(GatewayHost host)
     [Theory]
     [InlineData("")]
     [InlineData(GatewayHostingExtensions.ServiceName)]
+    [InlineData(GatewayHostingExtensions.LivenessService)]
+    [InlineData(GatewayHostingExtensions.ReadinessService)]
     public async Task The_standard_gRPC_health_service_reports_serving(string service)
     {
         var health = new Health.HealthClient(host.Channel);
