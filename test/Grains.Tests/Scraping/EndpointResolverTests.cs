@@ -21,6 +21,23 @@ public sealed class EndpointResolverTests
         Assert.Equal("https://phi-4-0.default.svc.cluster.local:5000/metrics", endpoints[0].Url!.ToString());
     }
 
+    [Theory]
+    [InlineData("//evil.example/metrics")]
+    [InlineData("/@evil.example/metrics")]
+    [InlineData("/metrics#@evil.example:1/")]
+    [InlineData("/..%2f..%2f/metrics?target=http://evil.example/")]
+    [InlineData("/metrics\r\nHost: evil.example")]
+    public void A_metric_path_from_trigger_metadata_never_changes_the_host_or_port_scraped(string path)
+    {
+        // Trigger metadata chooses protocol, port and path only: the host is always the Workspace's Service.
+        var endpoints = EndpointResolver.Resolve(
+            Services(new InferenceSetService("phi-4-0", "phi-4-0.default.svc.cluster.local", null)),
+            new ScrapeProfile("modelpod", "http", 8000, path, TimeSpan.FromSeconds(3)));
+
+        var url = endpoints[0].Url;
+        Assert.True(url is null || (url.Host == "phi-4-0.default.svc.cluster.local" && url.Port == 8000), url?.ToString());
+    }
+
     [Fact]
     public async Task An_address_that_is_not_a_url_fails_only_its_own_endpoint()
     {
