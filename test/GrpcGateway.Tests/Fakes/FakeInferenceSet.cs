@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OrleansKaitoScaler.Abstractions.Metadata;
 using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.GrpcGateway.Tests.Metadata;
 
 namespace OrleansKaitoScaler.GrpcGateway.Tests.Fakes;
 
@@ -57,29 +58,8 @@ public sealed class FakeInferenceSet
     }
 
     /// <summary>Valid trigger metadata for this InferenceSet, with <paramref name="changes"/> applied (a null value removes the key).</summary>
-    public Dictionary<string, string> Metadata(params (string Key, string? Value)[] changes)
-    {
-        var metadata = new Dictionary<string, string>
-        {
-            [MetadataKeys.InferenceSetName] = Key.Name,
-            [MetadataKeys.InferenceSetNamespace] = Key.Namespace,
-            [MetadataKeys.MetricName] = MetricName,
-            [MetadataKeys.Threshold] = "10",
-        };
-        foreach (var (key, value) in changes)
-        {
-            if (value is null)
-            {
-                metadata.Remove(key);
-            }
-            else
-            {
-                metadata[key] = value;
-            }
-        }
-
-        return metadata;
-    }
+    public Dictionary<string, string> Metadata(params (string Key, string? Value)[] changes) =>
+        MetadataSamples.For(Key, MetricName, changes);
 
     /// <summary>Changes the activity and tells every subscriber, as the real grain does on an inventory change.</summary>
     public async Task PublishAsync(ActivityAnswer answer)

@@ -8,13 +8,17 @@ internal static class MetadataSamples
 {
     public static readonly InferenceSetKey PhiKey = new("kaito-workloads", "phi-4");
 
-    public static Dictionary<string, string> Minimal(params (string Key, string? Value)[] changes)
+    public static Dictionary<string, string> Minimal(params (string Key, string? Value)[] changes) =>
+        For(PhiKey, "vllm:num_requests_waiting", changes);
+
+    /// <summary>The four keys every trigger has (threshold 10), then <paramref name="changes"/> (a null value removes a key).</summary>
+    public static Dictionary<string, string> For(InferenceSetKey inferenceSet, string metricName, params (string Key, string? Value)[] changes)
     {
         var metadata = new Dictionary<string, string>
         {
-            [MetadataKeys.InferenceSetName] = PhiKey.Name,
-            [MetadataKeys.InferenceSetNamespace] = PhiKey.Namespace,
-            [MetadataKeys.MetricName] = "vllm:num_requests_waiting",
+            [MetadataKeys.InferenceSetName] = inferenceSet.Name,
+            [MetadataKeys.InferenceSetNamespace] = inferenceSet.Namespace,
+            [MetadataKeys.MetricName] = metricName,
             [MetadataKeys.Threshold] = "10",
         };
         foreach (var (key, value) in changes)

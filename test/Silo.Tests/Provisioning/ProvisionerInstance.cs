@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OrleansKaitoScaler.Grains.Inventory;
 using OrleansKaitoScaler.Silo.Kubernetes;
 using OrleansKaitoScaler.Silo.Provisioning;
+using OrleansKaitoScaler.TestSupport;
 
 namespace OrleansKaitoScaler.Silo.Tests.Provisioning;
 

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace OrleansKaitoScaler.Silo.Tests.Provisioning;
+namespace OrleansKaitoScaler.TestSupport;
 
 /// <summary>
-/// Sits in one provisioner's Kubernetes client: records the requests it sent (so a test can tell which replica
+/// Sits in one scaler's (or provisioner's) Kubernetes client: records the requests it sent (so a test can tell which replica
 /// wrote) and can sever the client from the API server, as a crashed process or a network partition would.
 /// </summary>
-internal sealed class ApiClientTap : DelegatingHandler
+public sealed class ApiClientTap : DelegatingHandler
 {
     private readonly ConcurrentQueue<(string Method, string Path)> _sent = new();
     private volatile bool _severed;
