@@ -17,7 +17,7 @@ internal static class KubernetesHostingExtensions
             .Validate(o => o.InitialBackoff <= o.MaxBackoff, "Kubernetes:InitialBackoff must not exceed Kubernetes:MaxBackoff")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value)));
+        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KubernetesOptions>>().Value.Kubeconfig)));
         services.TryAddSingleton<InferenceSetInventory>();
         services.TryAddSingleton<IInferenceSetInventory>(sp => sp.GetRequiredService<InferenceSetInventory>());
         services.AddHostedService<RequiredApiCheck>();
@@ -26,19 +26,22 @@ internal static class KubernetesHostingExtensions
         return services;
     }
 
-    /// <summary>The kubeconfig given, else kubectl's order: <c>KUBECONFIG</c>, <c>~/.kube/config</c>, the in-cluster service account.</summary>
-    private static KubernetesClientConfiguration ClientConfiguration(KubernetesOptions options)
+    /// <summary>
+    /// The kubeconfig given (<c>--kubeconfig</c>), else kubectl's order: <c>KUBECONFIG</c>, <c>~/.kube/config</c>, the
+    /// in-cluster service account. A configuration that cannot be loaded stops start-up naming where it looked.
+    /// </summary>
+    public static KubernetesClientConfiguration ClientConfiguration(string? kubeconfig)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(options.Kubeconfig)
+            return string.IsNullOrWhiteSpace(kubeconfig)
                 ? KubernetesClientConfiguration.BuildDefaultConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
         {
             throw new KubernetesStartupException(
-                $"cannot load the Kubernetes client configuration ({(string.IsNullOrWhiteSpace(options.Kubeconfig) ? "KUBECONFIG, ~/.kube/config or in-cluster" : $"--kubeconfig '{options.Kubeconfig}'")}): {e.Message}", e);
+                $"cannot load the Kubernetes client configuration ({(string.IsNullOrWhiteSpace(kubeconfig) ? "KUBECONFIG, ~/.kube/config or in-cluster" : $"--kubeconfig '{kubeconfig}'")}): {e.Message}", e);
         }
     }
 }

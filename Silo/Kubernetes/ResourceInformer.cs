@@ -49,7 +49,7 @@ internal sealed class ResourceInformer<T>(
                 var outcome = await WatchAsync(cancellationToken).ConfigureAwait(false);
                 if (outcome.Expired)
                 {
-                    InformerLog.WatchExpired(logger, resource, outcome.ExpiredAt);
+                    InformerLog.WatchExpired(logger, resource, _resourceVersion ?? "");
                     _resourceVersion = null;
                 }
                 else if (!outcome.Healthy)
@@ -121,10 +121,9 @@ internal sealed class ResourceInformer<T>(
 
     private async Task<WatchOutcome> WatchAsync(CancellationToken cancellationToken)
     {
-        var resourceVersion = _resourceVersion!;
         var started = time.GetTimestamp();
         var events = 0;
-        string? expiredAt = null;
+        var expired = false;
         var timeout = (int)Math.Ceiling(options.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
         var stream = client.CustomObjects.WatchListClusterCustomObjectAsync(
             resource.Group,
@@ -132,7 +131,7 @@ internal sealed class ResourceInformer<T>(
             resource.Plural,
             allowWatchBookmarks: true,
             labelSelector: resource.LabelSelector,
-            resourceVersion: resourceVersion,
+            resourceVersion: _resourceVersion,
             timeoutSeconds: timeout,
             onError: OnError,
             cancellationToken: cancellationToken);
@@ -145,7 +144,6 @@ internal sealed class ResourceInformer<T>(
                 && metadata.TryGetProperty("resourceVersion", out var rv) && rv.ValueKind == JsonValueKind.String
                 && rv.GetString() is { Length: > 0 } version)
             {
-                resourceVersion = version;
                 _resourceVersion = version;
             }
 
@@ -171,13 +169,13 @@ internal sealed class ResourceInformer<T>(
         }
 
         var healthy = events > 0 || time.GetElapsedTime(started) >= ShortestHealthyWatch;
-        return new WatchOutcome(expiredAt is not null, expiredAt ?? "", healthy);
+        return new WatchOutcome(expired, healthy);
 
         void OnError(Exception e)
         {
             if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
             {
-                expiredAt = resourceVersion;
+                expired = true;
             }
             else
             {
@@ -249,5 +247,5 @@ internal sealed class ResourceInformer<T>(
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private readonly record struct WatchOutcome(bool Expired, string ExpiredAt, bool Healthy);
+    private readonly record struct WatchOutcome(bool Expired, bool Healthy);
 }

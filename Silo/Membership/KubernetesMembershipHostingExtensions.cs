@@ -46,16 +46,8 @@ internal static class KubernetesMembershipHostingExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesMembershipOptions>, KubernetesMembershipOptionsValidator>());
-        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<IConfiguration>())));
+        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(KubernetesHostingExtensions.ClientConfiguration(
+            sp.GetRequiredService<IConfiguration>()[$"{KubernetesOptions.SectionName}:{nameof(KubernetesOptions.Kubeconfig)}"])));
         services.TryAddSingleton<KubernetesMembershipTable>();
-    }
-
-    /// <summary>The same order as Kubernetes mode: <c>Kubernetes:Kubeconfig</c> when set, else kubectl's.</summary>
-    private static KubernetesClientConfiguration ClientConfiguration(IConfiguration configuration)
-    {
-        var kubeconfig = configuration[$"{KubernetesOptions.SectionName}:{nameof(KubernetesOptions.Kubeconfig)}"];
-        return string.IsNullOrWhiteSpace(kubeconfig)
-            ? KubernetesClientConfiguration.BuildDefaultConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
     }
 }
