@@ -31,7 +31,9 @@ public sealed class StateChangeLogTests
         await Task.Delay(TimeSpan.FromSeconds(1));
         replica.Respond = c => { c.Response.StatusCode = 500; return Task.CompletedTask; };
         await Eventually.True(() => Changes().Any(m => m.Contains("became unavailable", StringComparison.Ordinal)), what: "unavailable logged");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Let ten more failing rounds go by (waiting on scrapes, not wall time, so a busy machine cannot cut it short).
+        var atChange = replica.Scrapes;
+        await Eventually.True(() => replica.Scrapes >= Math.Max(15, atChange + 10), what: "ten more scrape rounds");
 
         // ~20 scrape rounds went by: still exactly one line per change.
         Assert.True(replica.Scrapes >= 15, $"only {replica.Scrapes} scrapes");
