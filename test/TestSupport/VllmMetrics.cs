@@ -23,6 +23,7 @@ public sealed class VllmMetrics
     private double _generationTokens;
     private double _tokensPerSecond;
     private long _tokensSince;
+    private readonly List<(double Seconds, double PerSecond, long Since)> _steadyRequests = [];
 
     public string ModelName { get; init; } = "microsoft/Phi-4-mini-instruct";
 
@@ -70,6 +71,19 @@ public sealed class VllmMetrics
         }
     }
 
+    /// <summary>
+    /// From now on, <paramref name="perSecond"/> requests a second see their first token after <paramref name="seconds"/>,
+    /// growing the histogram smoothly with <see cref="Clock"/> (as <see cref="TokensPerSecond"/> grows the token counter),
+    /// so a rate over any window is exact rather than stepping with a load loop's ticks.
+    /// </summary>
+    public void ObserveTimeToFirstTokenSteadily(double seconds, double perSecond)
+    {
+        lock (_lock)
+        {
+            _steadyRequests.Add((seconds, perSecond, Clock.GetTimestamp()));
+        }
+    }
+
     /// <summary>Restarts the counters, as a restarted vLLM process does.</summary>
     public void ResetCounters()
     {
@@ -78,6 +92,10 @@ public sealed class VllmMetrics
             _ttftSum = _ttftCount = _generationTokens = 0;
             _tokensSince = Clock.GetTimestamp();
             Array.Clear(_bucketCounts);
+            for (var i = 0; i < _steadyRequests.Count; i++)
+            {
+                _steadyRequests[i] = _steadyRequests[i] with { Since = _tokensSince };
+            }
         }
     }
 
@@ -122,18 +140,35 @@ public sealed class VllmMetrics
     private void Histogram(StringBuilder text)
     {
         const string name = "vllm:time_to_first_token_seconds";
+        var buckets = (double[])_bucketCounts.Clone();
+        var count = _ttftCount;
+        var sum = _ttftSum;
+        foreach (var (seconds, perSecond, since) in _steadyRequests)
+        {
+            var observed = perSecond * Clock.GetElapsedTime(since).TotalSeconds;
+            count += observed;
+            sum += seconds * observed;
+            for (var i = 0; i < TtftBuckets.Length; i++)
+            {
+                if (seconds <= TtftBuckets[i])
+                {
+                    buckets[i] += observed;
+                }
+            }
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} Histogram of time to first token in seconds.\n# TYPE {name} histogram\n");
         for (var engine = 0; engine < Engines; engine++)
         {
             var labels = $"engine=\"{engine}\",model_name=\"{ModelName}\"";
             for (var i = 0; i < TtftBuckets.Length; i++)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{Number(TtftBuckets[i])}\"}} {Number(_bucketCounts[i] / Engines)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{Number(TtftBuckets[i])}\"}} {Number(buckets[i] / Engines)}\n");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {Number(_ttftCount / Engines)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {Number(_ttftCount / Engines)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {Number(_ttftSum / Engines)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {Number(count / Engines)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {Number(count / Engines)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {Number(sum / Engines)}\n");
         }
     }
 
