@@ -5,9 +5,11 @@ using OrleansKaitoScaler.Grains.Windows;
 namespace OrleansKaitoScaler.Grains.Aggregation;
 
 /// <summary>
-/// The rounds a windowed aggregation reads: those inside the query's window ending at the newest round. Until
-/// they are at least 2 and span 80% of the window the answer is "warming up", so a half-filled window never
-/// passes for a full one (the Go scaler's rule).
+/// The rounds a windowed aggregation reads: those inside the query's window ending at the newest round, and after
+/// the last gap between two of them longer than the staleness bound (a silo lost, a scrape timer stalled: what
+/// happened in such a gap is not known, e.g. a restart, so nothing is computed across it). Until they are at least 2
+/// and span 80% of the window the answer is "warming up", so a half-filled window never passes for a full one (the
+/// Go scaler's rule).
 /// </summary>
 internal static class WindowSelection
 {
@@ -18,13 +20,27 @@ internal static class WindowSelection
     {
         var window = context.Query.CacheWindow;
         var selected = context.Window.Covering(context.Family, newest.At - window).ToList();
+        var gap = TimeSpan.Zero;
+        for (var i = selected.Count - 1; i > 0; i--)
+        {
+            if (selected[i].At - selected[i - 1].At > context.StaleAfter)
+            {
+                gap = selected[i].At - selected[i - 1].At;
+                selected.RemoveRange(0, i);
+                break;
+            }
+        }
+
         var span = newest.At - selected[0].At;
         if (selected.Count < 2 || span < window * WarmUpShare)
         {
             rounds = [];
+            var afterGap = gap > TimeSpan.Zero
+                ? string.Create(CultureInfo.InvariantCulture, $" since a {gap.TotalSeconds:0.#}s gap in its samples (bound {context.StaleAfter.TotalSeconds:0.#}s)")
+                : "";
             unavailable = MetricAnswer.Unavailable(string.Create(
                 CultureInfo.InvariantCulture,
-                $"warming up: the window of '{context.Family}' for InferenceSet {context.InferenceSet.Key} holds {selected.Count} sample(s) over {span.TotalSeconds:0.#}s; it needs 2 over at least {(window * WarmUpShare).TotalSeconds:0.#}s"));
+                $"warming up: the window of '{context.Family}' for InferenceSet {context.InferenceSet.Key} holds {selected.Count} sample(s) over {span.TotalSeconds:0.#}s{afterGap}; it needs 2 over at least {(window * WarmUpShare).TotalSeconds:0.#}s"));
             return false;
         }
 

@@ -67,11 +67,52 @@ public sealed class RateAggregatorTests
     public void Follows_the_warm_up_and_staleness_rules_of_windowed_avg()
     {
         var short_ = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(40), Gauge("a", 40, Tokens)));
-        var full = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(48), Gauge("a", 48, Tokens)));
+        var full = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(24), Gauge("a", 24, Tokens)), Round(T0.AddSeconds(48), Gauge("a", 48, Tokens)));
 
         Assert.StartsWith("warming up", Aggregate(_rate, _query, short_, T0.AddSeconds(40)).Message, StringComparison.Ordinal);
         Assert.Equal(MetricAnswer.Of(1), Aggregate(_rate, _query, full, T0.AddSeconds(48)));
         Assert.StartsWith("stale", Aggregate(_rate, _query, full, T0.AddSeconds(200)).Message, StringComparison.Ordinal);
         Assert.StartsWith("cold", Aggregate(_rate, _query, Window(), T0).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_computed_across_a_gap_longer_than_the_staleness_bound()
+    {
+        // A silo was lost for 50 s (bound 45 s): the 900 tokens counted across the gap may include a restart nobody saw.
+        var window = Window(
+            Round(T0, Gauge("a", 0, Tokens)),
+            Round(T0.AddSeconds(10), Gauge("a", 100, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 1000, Tokens)),
+            Round(T0.AddSeconds(70), Gauge("a", 1100, Tokens)));
+
+        var answer = Aggregate(_rate, _query, window, T0.AddSeconds(70), staleAfter: TimeSpan.FromSeconds(45));
+
+        Assert.Equal(ScalerOutcome.Unavailable, answer.Outcome);
+        Assert.Contains("holds 2 sample(s) over 10s since a 50s gap in its samples (bound 45s)", answer.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gap_within_the_staleness_bound_keeps_the_history_on_both_sides()
+    {
+        var window = Window(
+            Round(T0, Gauge("a", 0, Tokens)),
+            Round(T0.AddSeconds(10), Gauge("a", 100, Tokens)),
+            Round(T0.AddSeconds(50), Gauge("a", 500, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 600, Tokens)));
+
+        Assert.Equal(MetricAnswer.Of(10), Aggregate(_rate, _query, window, T0.AddSeconds(60), staleAfter: TimeSpan.FromSeconds(45)));
+    }
+
+    [Fact]
+    public void After_a_long_gap_the_window_answers_again_once_the_rounds_since_span_it()
+    {
+        var window = Window(Round(T0, Gauge("a", 0, Tokens)), Round(T0.AddSeconds(100), Gauge("a", 5000, Tokens)));
+        for (var t = 110; t <= 160; t += 10)
+        {
+            window.Add(Round(T0.AddSeconds(t), Gauge("a", 5000 + ((t - 100) * 2), Tokens)));
+        }
+
+        // 100 s → 160 s spans the 60 s window: 120 tokens / 60 s, the 5,000 before the gap left out.
+        Assert.Equal(MetricAnswer.Of(2), Aggregate(_rate, _query, window, T0.AddSeconds(160), staleAfter: TimeSpan.FromSeconds(45)));
     }
 }

@@ -56,6 +56,9 @@ internal static class Samples
     public static MetricQuery Query(AggregationKind aggregation, double threshold = 10, string family = Waiting, int windowSeconds = 300, double quantile = 0.95) =>
         new(ScrapeProfile.Default, family, aggregation, threshold, TimeSpan.FromSeconds(windowSeconds), quantile);
 
-    public static MetricAnswer Aggregate(IAggregator aggregator, MetricQuery query, SampleWindow window, DateTimeOffset now, InferenceSetSnapshot? inferenceSet = null) =>
-        aggregator.Aggregate(new AggregationContext(query, window, inferenceSet ?? InferenceSet, now, TimeSpan.FromSeconds(45)));
+    /// <summary>The staleness bound of these tests: above every gap their (sparsely sampled) windows have.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(100);
+
+    public static MetricAnswer Aggregate(IAggregator aggregator, MetricQuery query, SampleWindow window, DateTimeOffset now, InferenceSetSnapshot? inferenceSet = null, TimeSpan? staleAfter = null) =>
+        aggregator.Aggregate(new AggregationContext(query, window, inferenceSet ?? InferenceSet, now, staleAfter ?? StaleAfter));
 }

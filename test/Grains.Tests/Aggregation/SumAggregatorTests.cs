@@ -97,8 +97,8 @@ public sealed class SumAggregatorTests
     {
         var window = Window(Round(T0, Gauge("a", 5)));
 
-        var fresh = Aggregate(_sum, Query(AggregationKind.Sum), window, T0.AddSeconds(45));
-        var stale = Aggregate(_sum, Query(AggregationKind.Sum), window, T0.AddSeconds(46));
+        var fresh = Aggregate(_sum, Query(AggregationKind.Sum), window, T0.AddSeconds(45), staleAfter: TimeSpan.FromSeconds(45));
+        var stale = Aggregate(_sum, Query(AggregationKind.Sum), window, T0.AddSeconds(46), staleAfter: TimeSpan.FromSeconds(45));
 
         Assert.Equal(MetricAnswer.Of(5), fresh);
         Assert.Equal(ScalerOutcome.Unavailable, stale.Outcome);
