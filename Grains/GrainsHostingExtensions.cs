@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Placement;
 using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Scraping;
 using OrleansKaitoScaler.Grains.State;
@@ -21,6 +22,15 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton<IMetricsScraper, HttpMetricsScraper>();
         services.TryAddSingleton<InferenceSetStateRegistry>();
         services.TryAddSingleton<ScalerTelemetry>();
+
+        // Placement, window copies on another silo, and the balancer that moves grains when silos come and go.
+        services.AddOptions<BalanceOptions>().BindConfiguration(BalanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<SiloDrain>();
+        services.TryAddSingleton<LocalInferenceSets>();
+        services.AddPlacementDirector<RendezvousPlacement, RendezvousPlacementDirector>();
+        services.AddPlacementDirector<ApartFromOwnerPlacement, ApartFromOwnerPlacementDirector>();
+        services.TryAddSingleton<InferenceSetBalancer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InferenceSetBalancer>());
         return services;
     }
 }

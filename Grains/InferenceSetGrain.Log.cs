@@ -27,5 +27,17 @@ internal sealed partial class InferenceSetGrain
 
         [LoggerMessage(1006, LogLevel.Error, "InferenceSet {InferenceSet}: scrape failed unexpectedly")]
         public static partial void ScrapeCrashed(ILogger logger, Exception exception, InferenceSetKey inferenceSet);
+
+        [LoggerMessage(1102, LogLevel.Information, "InferenceSet {InferenceSet}: window restored from its checkpoint ({Rounds} rounds, {Triggers} triggers)")]
+        public static partial void WindowRestored(ILogger logger, InferenceSetKey inferenceSet, int rounds, int triggers);
+
+        [LoggerMessage(1103, LogLevel.Warning, "InferenceSet {InferenceSet}: its window checkpoint could not be read; starting with an empty window")]
+        public static partial void CheckpointUnreadable(ILogger logger, Exception exception, InferenceSetKey inferenceSet);
+
+        [LoggerMessage(1104, LogLevel.Warning, "InferenceSet {InferenceSet}: writing its window checkpoint failed; retrying with a full copy after the next round")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception, InferenceSetKey inferenceSet);
+
+        [LoggerMessage(1105, LogLevel.Information, "InferenceSet {InferenceSet}: its window checkpoint is written again")]
+        public static partial void CheckpointRecovered(ILogger logger, InferenceSetKey inferenceSet);
     }
 }

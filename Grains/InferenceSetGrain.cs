@@ -5,6 +5,7 @@ using Orleans.Utilities;
 using OrleansKaitoScaler.Abstractions.Scaling;
 using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Placement;
 using OrleansKaitoScaler.Grains.Scraping;
 using OrleansKaitoScaler.Grains.State;
 using OrleansKaitoScaler.Grains.Windows;
@@ -17,12 +18,14 @@ namespace OrleansKaitoScaler.Grains;
 /// changes happen between awaits on the grain's single thread.
 /// </summary>
 [Reentrant]
+[RendezvousPlacement]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Orleans ends a grain through OnDeactivateAsync, which disposes the scrape cancellation.")]
 internal sealed partial class InferenceSetGrain(
     IInferenceSetInventory inventory,
     IMetricsScraper scraper,
     IOptions<ScrapeOptions> options,
     InferenceSetStateRegistry states,
+    LocalInferenceSets local,
     TimeProvider time,
     ILogger<InferenceSetGrain> logger) : Grain, IInferenceSetGrain, IInventoryChangeReceiver
 {
@@ -49,18 +52,34 @@ internal sealed partial class InferenceSetGrain(
         var self = this.AsReference<IInventoryChangeReceiver>();
         _inventoryWatch = inventory.Watch(_key, _ => self.OnInventoryChanged().Ignore());
         _lastActive = inventory.TryGet(_key, out var snapshot) ? snapshot.Ready : null;
-        return Task.CompletedTask;
+        local.Add(_key);
+        return RestoreAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivating = true;
         _inventoryWatch?.Dispose();
         StopScraping();
         _scrapes.Dispose();
         states.Remove(_key);
-        return Task.CompletedTask;
+        local.Remove(_key);
+        if (_targets.IsEmpty)
+        {
+            // Idle or deleted: nobody will want this window back.
+            ClearCheckpoint();
+        }
+
+        try
+        {
+            // Let the last round reach the copy (a shutdown): bounded, as a lost silo would not wait at all.
+            await _checkpointing.WaitAsync(_options.CheckpointTimeout, time, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            Log.CheckpointFailed(logger, e, _key);
+        }
     }
 
     /// <inheritdoc />
@@ -138,6 +157,7 @@ internal sealed partial class InferenceSetGrain(
             _triggers.Clear();
             _clampLogged.Clear();
             StopScraping();
+            ClearCheckpoint();
             states.Remove(_key);
             _lastActive = null;
             return NotifyAsync(answer);
@@ -255,6 +275,7 @@ internal sealed partial class InferenceSetGrain(
             {
                 await _targets.ScrapeAsync(target, snapshot, cancellation);
                 Publish();
+                QueueCheckpoint(target);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {

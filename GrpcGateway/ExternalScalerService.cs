@@ -149,7 +149,7 @@ internal sealed partial class ExternalScalerService(
     {
         try
         {
-            return await ask(Grain(key));
+            return await HandOverRetry.CallAsync(() => ask(Grain(key)), time);
         }
         catch (Exception e) when (e is not RpcException)
         {

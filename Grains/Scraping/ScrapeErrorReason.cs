@@ -1,6 +1,7 @@
 namespace OrleansKaitoScaler.Grains.Scraping;
 
 /// <summary>Why an endpoint's scrape failed; a label on metrics and the state page.</summary>
+[GenerateSerializer]
 public enum ScrapeErrorReason
 {
     Timeout,

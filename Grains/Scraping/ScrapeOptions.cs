@@ -28,6 +28,16 @@ public sealed class ScrapeOptions
     public bool AllowUntrustedCertificates { get; set; }
 
     /// <summary>
+    /// Copy each InferenceSet's window to a grain on another silo after every round, so that a silo lost takes no
+    /// window with it (<see cref="Checkpoints.IWindowCheckpointGrain"/>).
+    /// </summary>
+    public bool CheckpointWindows { get; set; } = true;
+
+    /// <summary>How long a re-activated grain waits for its checkpoint before starting with an empty window.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan CheckpointTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How scrape connections are opened. Null uses DNS and TCP. Tests map cluster DNS names to loopback
     /// here so production URLs stay exactly the Go scaler's.
     /// </summary>

@@ -46,6 +46,42 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         return target;
     }
 
+    /// <summary>
+    /// Takes back a checkpointed state (a re-activation after a silo loss, or a migration): the triggers as registered
+    /// when KEDA last asked, and the rounds of their targets. Targets that already hold rounds keep them.
+    /// </summary>
+    public void Restore(IEnumerable<(MetricQuery Query, DateTimeOffset LastAsked)> triggers, IReadOnlyDictionary<ScrapeProfile, IReadOnlyList<ScrapeRound>> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(triggers);
+        ArgumentNullException.ThrowIfNull(rounds);
+        foreach (var (query, lastAsked) in triggers)
+        {
+            if (!Aggregators.Scrapes(query.Aggregation))
+            {
+                continue;
+            }
+
+            if (!_targets.TryGetValue(query.Profile, out var target))
+            {
+                target = new ScrapeTarget(query.Profile);
+                _targets.Add(query.Profile, target);
+            }
+
+            target.Register(query, lastAsked);
+        }
+
+        foreach (var (profile, restored) in rounds)
+        {
+            if (_targets.TryGetValue(profile, out var target) && target.Window.Rounds.Count == 0)
+            {
+                foreach (var round in restored)
+                {
+                    target.Window.Add(round);
+                }
+            }
+        }
+    }
+
     /// <summary>Answers a query from its target's window (the gate reads the inventory only).</summary>
     public MetricAnswer Answer(MetricQuery query, InferenceSetSnapshot inferenceSet)
     {

@@ -39,7 +39,9 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
         var history = Aggregators.HistoryNeeded(query);
         if (_families.TryGetValue(query.MetricName, out var existing))
         {
-            _families[query.MetricName] = new Registration(now, history > existing.History ? history : existing.History);
+            _families[query.MetricName] = new Registration(
+                now > existing.LastAsked ? now : existing.LastAsked,
+                history > existing.History ? history : existing.History);
             return false;
         }
 

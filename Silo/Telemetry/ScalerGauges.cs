@@ -1,5 +1,6 @@
 using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Placement;
 using OrleansKaitoScaler.Grains.State;
 
 namespace OrleansKaitoScaler.Silo.Telemetry;
@@ -7,9 +8,9 @@ namespace OrleansKaitoScaler.Silo.Telemetry;
 /// <summary>The observed instruments: InferenceSet grains active on this silo, their window memory, and inventory sync lag.</summary>
 internal sealed class ScalerGauges
 {
-    public ScalerGauges(ScalerTelemetry telemetry, InferenceSetStateRegistry registry, IInferenceSetInventory inventory, TimeProvider time)
+    public ScalerGauges(ScalerTelemetry telemetry, InferenceSetStateRegistry registry, LocalInferenceSets local, IInferenceSetInventory inventory, TimeProvider time)
     {
-        telemetry.Meter.CreateObservableUpDownCounter("oks.grains.active", () => registry.Count, "{grain}", "InferenceSet grains with state on this silo.");
+        telemetry.Meter.CreateObservableUpDownCounter("oks.grains.active", () => local.Count, "{grain}", "InferenceSet grains active on this silo.");
         telemetry.Meter.CreateObservableGauge("oks.window.bytes", () => registry.WindowBytes, "By", "Approximate memory held by sliding windows on this silo.");
         telemetry.Meter.CreateObservableGauge(
             "oks.inventory.sync_lag",

@@ -1,0 +1,117 @@
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Scraping;
+using OrleansKaitoScaler.Grains.Scraping.Exposition;
+using OrleansKaitoScaler.Grains.Windows;
+
+namespace OrleansKaitoScaler.Grains.Checkpoints;
+
+/// <summary>
+/// What an InferenceSet grain needs to carry on where it stopped: the triggers KEDA asked for (and when) and each
+/// target's rounds. Rounds hold only the families the triggers asked for, never bodies, so a 5-minute window of a
+/// few replicas is some kilobytes.
+/// </summary>
+[GenerateSerializer]
+public sealed class WindowCheckpoint
+{
+    /// <summary>The grain activation that writes it; a new activation starts a new sequence with a full checkpoint.</summary>
+    [Id(0)]
+    public Guid Writer { get; set; }
+
+    /// <summary>The number of the last change applied (full checkpoint or appended round).</summary>
+    [Id(1)]
+    public long Sequence { get; set; }
+
+    [Id(2)]
+    public List<CheckpointedTrigger> Triggers { get; set; } = [];
+
+    [Id(3)]
+    public Dictionary<ScrapeProfile, List<CheckpointedRound>> Rounds { get; set; } = [];
+
+    /// <summary>Rounds held, over every target.</summary>
+    public int RoundCount => Rounds.Values.Sum(r => r.Count);
+
+    /// <summary>Applies one appended round: the trigger list as it is now, the round, and the target's retention.</summary>
+    public void Apply(CheckpointAppend append)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        Sequence = append.Sequence;
+        Triggers = [.. append.Triggers];
+        var profiles = Triggers.Select(t => t.Query.Profile).ToHashSet();
+        foreach (var profile in Rounds.Keys.Where(p => !profiles.Contains(p)).ToArray())
+        {
+            Rounds.Remove(profile);
+        }
+
+        if (!Rounds.TryGetValue(append.Profile, out var rounds))
+        {
+            rounds = [];
+            Rounds.Add(append.Profile, rounds);
+        }
+
+        if (rounds.Count > 0 && append.Round.At < rounds[^1].At)
+        {
+            // The writer's clock stepped back and its window restarted (SampleWindow.Add): so does the copy.
+            rounds.Clear();
+        }
+
+        rounds.Add(append.Round);
+        var cutoff = append.Round.At - append.Retention;
+        var drop = 0;
+        while (drop < rounds.Count - 1 && rounds[drop].At < cutoff)
+        {
+            drop++;
+        }
+
+        rounds.RemoveRange(0, drop);
+    }
+}
+
+/// <summary>A trigger as checkpointed: its query and when KEDA last asked it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointedTrigger([property: Id(0)] MetricQuery Query, [property: Id(1)] DateTimeOffset LastAsked);
+
+/// <summary>One scrape round as checkpointed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointedRound(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string[] Families,
+    [property: Id(2)] CheckpointedEndpoint[] Endpoints)
+{
+    public static CheckpointedRound From(ScrapeRound round)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        return new(
+            round.At,
+            [.. round.Families],
+            [.. round.Endpoints.Select(e => new CheckpointedEndpoint(
+                e.Endpoint,
+                e.Families is null ? null : new Dictionary<string, FamilyValue>(e.Families, StringComparer.Ordinal),
+                e.ErrorReason,
+                e.Error,
+                e.Latency,
+                e.Bytes))]);
+    }
+
+    public ScrapeRound ToRound() =>
+        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes))], Families.ToHashSet(StringComparer.Ordinal));
+}
+
+/// <summary>One endpoint's part of a checkpointed round: its families, or its recorded error.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointedEndpoint(
+    [property: Id(0)] string Endpoint,
+    [property: Id(1)] Dictionary<string, FamilyValue>? Families,
+    [property: Id(2)] ScrapeErrorReason? ErrorReason,
+    [property: Id(3)] string? Error,
+    [property: Id(4)] TimeSpan Latency,
+    [property: Id(5)] long Bytes);
+
+/// <summary>One round appended to a checkpoint, valid only as the next change of the same writer.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckpointAppend(
+    [property: Id(0)] Guid Writer,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] CheckpointedTrigger[] Triggers,
+    [property: Id(3)] ScrapeProfile Profile,
+    [property: Id(4)] CheckpointedRound Round,
+    [property: Id(5)] TimeSpan Retention);

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OrleansKaitoScaler.Grains.Placement;
+
+namespace OrleansKaitoScaler.Grains.Checkpoints;
+
+/// <summary>
+/// Keeps the copy in memory, on a silo other than its InferenceSet grain's. When the grain moved onto this copy's silo
+/// (it was re-activated after a silo loss), the copy moves away after the write, carrying its data along.
+/// </summary>
+[ApartFromOwnerPlacement]
+internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, ILogger<WindowCheckpointGrain> logger)
+    : Grain, IWindowCheckpointGrain, IGrainMigrationParticipant
+{
+    private const string MigrationKey = "checkpoint";
+    private WindowCheckpoint? _checkpoint;
+
+    public Task<WindowCheckpoint?> Load() => Task.FromResult(_checkpoint);
+
+    public Task Replace(WindowCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        _checkpoint = checkpoint;
+        MoveAwayFromOwner();
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> Append(CheckpointAppend append)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        if (_checkpoint is null || _checkpoint.Writer != append.Writer || _checkpoint.Sequence + 1 != append.Sequence)
+        {
+            return Task.FromResult(false);
+        }
+
+        _checkpoint.Apply(append);
+        MoveAwayFromOwner();
+        return Task.FromResult(true);
+    }
+
+    public Task Clear()
+    {
+        _checkpoint = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(dehydrationContext);
+        if (_checkpoint is not null)
+        {
+            dehydrationContext.TryAddValue(MigrationKey, _checkpoint);
+        }
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(rehydrationContext);
+        if (rehydrationContext.TryGetValue(MigrationKey, out WindowCheckpoint? checkpoint))
+        {
+            _checkpoint = checkpoint;
+        }
+    }
+
+    /// <summary>
+    /// The caller's request context names the owner's silo; when it is this one, migrate once idle. The placement sees
+    /// the same request context, so it picks another silo (and stays here when there is no other).
+    /// </summary>
+    private void MoveAwayFromOwner()
+    {
+        if (RequestContext.Get(ApartFromOwnerPlacement.OwnerKey) is SiloAddress owner && owner.Equals(silo.SiloAddress))
+        {
+            Log.MovingAwayFromOwner(logger, this.GetPrimaryKeyString(), owner);
+            this.MigrateOnIdle();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1101, LogLevel.Debug, "Window checkpoint of {InferenceSet} shares silo {Silo} with its grain; moving it to another silo")]
+        public static partial void MovingAwayFromOwner(ILogger logger, string inferenceSet, SiloAddress silo);
+    }
+}

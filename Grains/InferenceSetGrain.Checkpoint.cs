@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Logging;
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Checkpoints;
+using OrleansKaitoScaler.Grains.Placement;
+using OrleansKaitoScaler.Grains.State;
+using OrleansKaitoScaler.Grains.Windows;
+
+namespace OrleansKaitoScaler.Grains;
+
+/// <summary>
+/// Window survival: after every round the grain appends it to its copy on another silo
+/// (<see cref="IWindowCheckpointGrain"/>), and a new activation starts from that copy. A migration (the balancer,
+/// a drain before shutdown) carries the window in memory instead.
+/// </summary>
+internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
+{
+    private const string MigrationKey = "window";
+    private readonly Guid _writer = Guid.NewGuid();
+    private long _sequence;
+    private bool _copyAccepted;
+    private bool _copyFailing;
+    private bool _rehydrated;
+    private bool _copyMayExist;
+    private Task _checkpointing = Task.CompletedTask;
+
+    private IWindowCheckpointGrain Copy => GrainFactory.GetGrain<IWindowCheckpointGrain>(_key.ToString());
+
+    /// <inheritdoc />
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(dehydrationContext);
+        dehydrationContext.TryAddValue(MigrationKey, FullCheckpoint());
+    }
+
+    /// <inheritdoc />
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(rehydrationContext);
+        if (rehydrationContext.TryGetValue(MigrationKey, out WindowCheckpoint? checkpoint) && checkpoint is not null)
+        {
+            Restore(checkpoint);
+            _rehydrated = true;
+        }
+    }
+
+    /// <summary>On activation: the window a migration brought, else the copy on another silo, else nothing.</summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (!_rehydrated && _options.CheckpointWindows)
+        {
+            try
+            {
+                var checkpoint = await WithOwner(() => Copy.Load()).WaitAsync(_options.CheckpointTimeout, time, cancellationToken);
+                if (checkpoint is not null)
+                {
+                    _copyMayExist = true;
+                    Restore(checkpoint);
+                    Log.WindowRestored(logger, _key, checkpoint.RoundCount, checkpoint.Triggers.Count);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.CheckpointUnreadable(logger, e, _key);
+            }
+        }
+
+        if (!_targets.IsEmpty && inventory.TryGet(_key, out var snapshot))
+        {
+            // Carry on at once: the restored window is only as good as its newest round.
+            EnsureTimer();
+            foreach (var target in _targets.All.ToArray())
+            {
+                ScrapeInBackground(target, snapshot);
+            }
+        }
+    }
+
+    private void Restore(WindowCheckpoint checkpoint)
+    {
+        foreach (var trigger in checkpoint.Triggers)
+        {
+            if (!_triggers.TryGetValue(trigger.Query, out var history))
+            {
+                _triggers.Add(trigger.Query, new TriggerHistory { LastAsked = trigger.LastAsked });
+            }
+            else if (history.LastAsked < trigger.LastAsked)
+            {
+                history.LastAsked = trigger.LastAsked;
+            }
+        }
+
+        _targets.Restore(
+            checkpoint.Triggers.Select(t => (t.Query, t.LastAsked)),
+            checkpoint.Rounds.ToDictionary(r => r.Key, r => (IReadOnlyList<ScrapeRound>)[.. r.Value.Select(c => c.ToRound())]));
+    }
+
+    /// <summary>Appends the target's newest round to the copy, in order, after the writes before it.</summary>
+    private void QueueCheckpoint(ScrapeTarget target)
+    {
+        if (!_options.CheckpointWindows || _deactivating || target.Window.Newest is not { } round)
+        {
+            return;
+        }
+
+        _copyMayExist = true;
+        _checkpointing = WriteAsync(_checkpointing, target.Profile, CheckpointedRound.From(round), target.Retention(_options.Interval));
+
+        async Task WriteAsync(Task previous, ScrapeProfile profile, CheckpointedRound checkpointed, TimeSpan retention)
+        {
+            await previous;
+            try
+            {
+                if (_copyAccepted)
+                {
+                    var append = new CheckpointAppend(_writer, _sequence + 1, Triggers(), profile, checkpointed, retention);
+                    if (await WithOwner(() => Copy.Append(append)))
+                    {
+                        _sequence++;
+                        CopyRecovered();
+                        return;
+                    }
+                }
+
+                // No copy yet, or the copy was lost with its silo (or holds another activation's): send all of it.
+                var full = FullCheckpoint();
+                await WithOwner(async () =>
+                {
+                    await Copy.Replace(full);
+                    return true;
+                });
+                _copyAccepted = true;
+                CopyRecovered();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _copyAccepted = false;
+                if (!_copyFailing)
+                {
+                    _copyFailing = true;
+                    Log.CheckpointFailed(logger, e, _key);
+                }
+            }
+        }
+    }
+
+    /// <summary>Forgets the copy (deleted, or nobody asks any more), after the writes queued before.</summary>
+    private void ClearCheckpoint()
+    {
+        if (!_copyMayExist)
+        {
+            return;
+        }
+
+        _copyMayExist = false;
+        _copyAccepted = false;
+        _checkpointing = ClearAsync(_checkpointing);
+
+        async Task ClearAsync(Task previous)
+        {
+            await previous;
+            try
+            {
+                await Copy.Clear();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.CheckpointFailed(logger, e, _key);
+            }
+        }
+    }
+
+    private void CopyRecovered()
+    {
+        if (_copyFailing)
+        {
+            _copyFailing = false;
+            Log.CheckpointRecovered(logger, _key);
+        }
+    }
+
+    private WindowCheckpoint FullCheckpoint()
+    {
+        _sequence++;
+        return new WindowCheckpoint
+        {
+            Writer = _writer,
+            Sequence = _sequence,
+            Triggers = [.. Triggers()],
+            Rounds = _targets.All.ToDictionary(t => t.Profile, t => t.Window.Rounds.Select(CheckpointedRound.From).ToList()),
+        };
+    }
+
+    private CheckpointedTrigger[] Triggers() => [.. _triggers.Select(t => new CheckpointedTrigger(t.Key, t.Value.LastAsked))];
+
+    /// <summary>Calls the copy with this silo named as the one to stay away from (its placement reads it).</summary>
+    private async Task<T> WithOwner<T>(Func<Task<T>> call)
+    {
+        RequestContext.Set(ApartFromOwnerPlacement.OwnerKey, GrainContext.Address.SiloAddress!);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(ApartFromOwnerPlacement.OwnerKey);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Checkpoints;
+using OrleansKaitoScaler.Grains.Placement;
+using static OrleansKaitoScaler.Grains.Tests.Aggregation.Samples;
+using AggregationKind = OrleansKaitoScaler.Abstractions.Scaling.Aggregation;
+
+namespace OrleansKaitoScaler.Grains.Tests.Checkpoints;
+
+public sealed class WindowCheckpointTests
+{
+    private static readonly Guid Writer = Guid.NewGuid();
+    private static readonly MetricQuery Rate = Query(AggregationKind.Rate, family: "vllm:generation_tokens_total", windowSeconds: 60);
+
+    [Fact]
+    public void An_appended_round_is_kept_and_rounds_older_than_the_retention_are_dropped_but_the_newest()
+    {
+        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        for (var t = 0; t <= 90; t += 15)
+        {
+            checkpoint.Apply(Append(checkpoint.Sequence + 1, T0.AddSeconds(t), retention: TimeSpan.FromSeconds(75)));
+        }
+
+        Assert.Equal(8, checkpoint.Sequence);
+        Assert.Equal([T0.AddSeconds(15), T0.AddSeconds(30), T0.AddSeconds(45), T0.AddSeconds(60), T0.AddSeconds(75), T0.AddSeconds(90)], checkpoint.Rounds[ScrapeProfile.Default].Select(r => r.At));
+        Assert.Equal(Rate, Assert.Single(checkpoint.Triggers).Query);
+    }
+
+    [Fact]
+    public void A_profile_no_trigger_uses_any_more_is_dropped()
+    {
+        var other = ScrapeProfile.Default with { Path = "/other" };
+        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        checkpoint.Rounds[other] = [CheckpointedRound.From(Round(T0, Gauge("a", 1)))];
+
+        checkpoint.Apply(Append(2, T0.AddSeconds(15), TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([ScrapeProfile.Default], checkpoint.Rounds.Keys);
+    }
+
+    [Fact]
+    public void A_round_older_than_the_newest_restarts_the_copy_as_the_window_restarts()
+    {
+        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        checkpoint.Apply(Append(2, T0.AddSeconds(30), TimeSpan.FromMinutes(5)));
+        checkpoint.Apply(Append(3, T0.AddSeconds(10), TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([T0.AddSeconds(10)], checkpoint.Rounds[ScrapeProfile.Default].Select(r => r.At));
+    }
+
+    [Fact]
+    public void A_round_survives_the_trip_through_the_copy_unchanged()
+    {
+        var round = Round(T0, Gauge("a", 5), Buckets("b", (0.1, 3), (double.PositiveInfinity, 4)), Failed("c"));
+
+        var back = CheckpointedRound.From(round).ToRound();
+
+        Assert.Equal(round.At, back.At);
+        Assert.Equal(round.Families.Order(), back.Families.Order());
+        Assert.Equal(round.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.Bytes)), back.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.Bytes)));
+        Assert.Equal(round.Endpoints[0].Families, back.Endpoints[0].Families);
+        Assert.Equal(round.Endpoints[1].Families![Ttft].Histogram!.Buckets, back.Endpoints[1].Families![Ttft].Histogram!.Buckets);
+        Assert.Null(back.Endpoints[2].Families);
+    }
+
+    private static CheckpointAppend Append(long sequence, DateTimeOffset at, TimeSpan retention) =>
+        new(Writer, sequence, [new CheckpointedTrigger(Rate, at)], ScrapeProfile.Default, CheckpointedRound.From(Round(at, Gauge("a", 1, "vllm:generation_tokens_total"))), retention);
+}
+
+public sealed class RendezvousTests
+{
+    private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), 1);
+
+    [Fact]
+    public void A_thousand_keys_spread_over_three_silos_within_ten_percent_of_a_third()
+    {
+        SiloAddress[] silos = [Silo(11111), Silo(11112), Silo(11113)];
+
+        var counts = Enumerable.Range(0, 1000).GroupBy(i => Rendezvous.Choose($"default/is-{i:D4}", silos)).Select(g => g.Count()).ToList();
+
+        Assert.Equal(3, counts.Count);
+        Assert.All(counts, c => Assert.InRange(c, 300, 367));
+    }
+
+    [Fact]
+    public void When_a_silo_joins_only_the_keys_it_wins_move_and_they_move_to_it()
+    {
+        SiloAddress[] before = [Silo(11111), Silo(11112)];
+        SiloAddress[] after = [.. before, Silo(11113)];
+        var keys = Enumerable.Range(0, 1000).Select(i => $"ns-{i % 20}/model-{i}").ToList();
+
+        var moved = keys.Where(k => !Rendezvous.Choose(k, before).Equals(Rendezvous.Choose(k, after))).ToList();
+
+        Assert.All(moved, k => Assert.Equal(after[2], Rendezvous.Choose(k, after)));
+        Assert.InRange(moved.Count, 280, 390);
+    }
+
+    [Fact]
+    public void The_choice_does_not_depend_on_the_order_silos_are_listed_in()
+    {
+        SiloAddress[] silos = [Silo(11111), Silo(11112), Silo(11113)];
+
+        Assert.All(Enumerable.Range(0, 200), i =>
+            Assert.Equal(Rendezvous.Choose($"k{i}", silos), Rendezvous.Choose($"k{i}", [.. silos.Reverse()])));
+    }
+}
