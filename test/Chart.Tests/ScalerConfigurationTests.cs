@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using OrleansKaitoScaler.Silo.Hosting;
 using OrleansKaitoScaler.Silo.Kubernetes;
@@ -22,7 +21,7 @@ public sealed class ScalerConfigurationTests
     [MemberData(nameof(ChartDefaultsTests.ValuesFiles), MemberType = typeof(ChartDefaultsTests))]
     public void Every_configuration_variable_the_chart_sets_names_an_options_property(string? valuesFile)
     {
-        var sections = OptionsSections();
+        var sections = ScalerOptions.Sections();
         var chart = Helm.Template(valuesFile);
 
         Assert.All(chart.PodEnvironment(Helm.Namespace).Keys.Where(k => k.Contains("__", StringComparison.Ordinal) && !k.StartsWith("Logging__", StringComparison.Ordinal)), name =>
@@ -57,12 +56,4 @@ public sealed class ScalerConfigurationTests
             .AddInMemoryCollection(chart.PodEnvironment(@namespace).Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)))
             .AddCommandLine(CommandLine.Normalize([.. chart.Args]), CommandLine.SwitchMappings.ToDictionary())
             .Build();
-
-    /// <summary>Every options class of the scaler by its configuration section (its <c>SectionName</c> constant).</summary>
-    private static Dictionary<string, Type> OptionsSections() =>
-        new[] { typeof(ListenOptions).Assembly, typeof(Grains.Scraping.ScrapeOptions).Assembly }
-            .SelectMany(a => a.GetTypes())
-            .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
-            .Where(x => x.Field is { IsLiteral: true })
-            .ToDictionary(x => (string)x.Field!.GetRawConstantValue()!, x => x.Type, StringComparer.Ordinal);
 }
