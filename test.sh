@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Some tests drive real tools: promtool checks /metrics (Debian package
 # 'prometheus') and headless Chromium loads the pages (Debian package 'chromium'). Installs them when missing.
+# The chart tests (test/Chart.Tests) run helm: .ci/install-helm.sh uses the one on PATH or caches one in .tools/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,5 +15,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+./.ci/install-helm.sh >/dev/null
 
 exec dotnet test OrleansKaitoScaler.sln "$@"
