@@ -173,6 +173,33 @@ public sealed class ExternalScalerServiceTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task A_call_that_meets_a_silo_handing_its_grains_over_is_sent_again_and_answers()
+    {
+        var set = FakeInferenceSets.Existing();
+        var attempts = 0;
+        set.Metric = _ => Interlocked.Increment(ref attempts) <= 2 ? throw new SiloUnavailableException("silo leaving") : MetricAnswer.Of(7.5);
+
+        var reply = await _client.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = GatewayHost.Ref(set.Metadata()) });
+
+        Assert.Equal(7.5, Assert.Single(reply.MetricValues).MetricValueFloat);
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public async Task A_silo_that_stays_unreachable_after_the_retries_is_Unavailable()
+    {
+        var set = FakeInferenceSets.Existing();
+        var attempts = 0;
+        set.Metric = _ => Interlocked.Increment(ref attempts) > 0 ? throw new SiloUnavailableException("silo gone") : MetricAnswer.Of(1);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _client.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = GatewayHost.Ref(set.Metadata()) }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(HandOverRetry.Attempts, attempts);
+    }
+
+    [Fact]
     public async Task A_grain_call_that_times_out_is_Unavailable_so_the_HPA_holds_and_KEDA_retries()
     {
         var set = FakeInferenceSets.Existing();
