@@ -1,0 +1,77 @@
+using OrleansKaitoScaler.Silo.Security;
+using OrleansKaitoScaler.Silo.Tests.Membership;
+
+namespace OrleansKaitoScaler.Silo.Tests.Security;
+
+public sealed class CertificateRenewalTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset CaDue = Start + TimeSpan.FromMinutes(38) + TimeSpan.FromSeconds(21);
+
+    [Fact]
+    public async Task A_replica_whose_create_loses_the_race_adopts_the_winners_CA_instead_of_writing_its_own()
+    {
+        await using var api = await CertificateApi.StartAsync();
+        var pausing = new PausingHandler();
+        var loser = api.Renewal(pausing);
+        var winner = api.Renewal();
+        var held = pausing.PauseNext(r => r.Method == HttpMethod.Post);
+
+        var losing = loser.RenewAsync(Start, CancellationToken.None);
+        await held.Reached;
+        var won = await winner.RenewAsync(Start, CancellationToken.None);
+        held.Release();
+        var lost = await losing;
+
+        Assert.NotNull(won);
+        Assert.NotNull(lost);
+        Assert.Equal(1, lost.LostRaces);
+        Assert.False(lost.Wrote);
+        Assert.Equal(won.Plan.Ca.Thumbprint, lost.Plan.Ca.Thumbprint);
+        Assert.Equal([won.Plan.Ca.Thumbprint], api.Stored().Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(2, api.SecretWrites("create", 201));
+    }
+
+    [Fact]
+    public async Task A_rotation_at_a_stale_resourceVersion_is_refused_and_the_replica_adopts_the_CA_that_won()
+    {
+        await using var api = await CertificateApi.StartAsync();
+        var first = await api.Renewal().RenewAsync(Start, CancellationToken.None);
+        var pausing = new PausingHandler();
+        var loser = api.Renewal(pausing);
+        var winner = api.Renewal();
+        var held = pausing.PauseNext(r => r.Method == HttpMethod.Put);
+
+        var losing = loser.RenewAsync(CaDue, CancellationToken.None);
+        await held.Reached;
+        var won = await winner.RenewAsync(CaDue, CancellationToken.None);
+        held.Release();
+        var lost = await losing;
+
+        Assert.True(won!.Plan.Changes.HasFlag(CertificateChanges.Ca));
+        Assert.Equal(1, lost!.LostRaces);
+        Assert.Equal(won.Plan.Ca.Thumbprint, lost.Plan.Ca.Thumbprint);
+        Assert.Equal([won.Plan.Ca.Thumbprint, first!.Plan.Ca.Thumbprint], api.Stored().Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(1, api.SecretWrites("update", 409));
+    }
+
+    [Fact]
+    public async Task Replicas_renewing_at_once_store_one_CA_and_all_adopt_it()
+    {
+        await using var api = await CertificateApi.StartAsync();
+        var replicas = Enumerable.Range(0, 4).Select(_ => api.Renewal()).ToArray();
+
+        var created = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.RenewAsync(Start, CancellationToken.None))));
+        var rotated = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.RenewAsync(CaDue, CancellationToken.None))));
+
+        // A create can succeed once per Secret, and a rotation once per Secret: every other writer got a 409 and re-read.
+        Assert.Equal(2, api.SecretWrites("create", 201));
+        Assert.Equal(2, api.SecretWrites("update", 200));
+        Assert.Single(created.Select(r => r!.Plan.Ca.Thumbprint).Distinct());
+        Assert.Single(rotated.Select(r => r!.Plan.Ca.Thumbprint).Distinct());
+        var stored = api.Stored();
+        Assert.Equal([rotated[0]!.Plan.Ca.Thumbprint, created[0]!.Plan.Ca.Thumbprint], stored.Bundle.Select(c => c.Thumbprint));
+        Assert.True(TrustedChain.Verify(stored.Client!, [stored.Ca!], CaDue, CertificateAuthority.ClientAuthentication));
+        Assert.True(TrustedChain.Verify(stored.Server!, [stored.Ca!], CaDue, CertificateAuthority.ServerAuthentication));
+    }
+}
