@@ -12,16 +12,8 @@ public sealed class CertificateRenewalTests
     public async Task A_replica_whose_create_loses_the_race_adopts_the_winners_CA_instead_of_writing_its_own()
     {
         await using var api = await CertificateApi.StartAsync();
-        var pausing = new PausingHandler();
-        var loser = api.Renewal(pausing);
-        var winner = api.Renewal();
-        var held = pausing.PauseNext(r => r.Method == HttpMethod.Post);
 
-        var losing = loser.RenewAsync(Start, CancellationToken.None);
-        await held.Reached;
-        var won = await winner.RenewAsync(Start, CancellationToken.None);
-        held.Release();
-        var lost = await losing;
+        var (won, lost) = await RaceAsync(api, Start, HttpMethod.Post);
 
         Assert.NotNull(won);
         Assert.NotNull(lost);
@@ -37,16 +29,8 @@ public sealed class CertificateRenewalTests
     {
         await using var api = await CertificateApi.StartAsync();
         var first = await api.Renewal().RenewAsync(Start, CancellationToken.None);
-        var pausing = new PausingHandler();
-        var loser = api.Renewal(pausing);
-        var winner = api.Renewal();
-        var held = pausing.PauseNext(r => r.Method == HttpMethod.Put);
 
-        var losing = loser.RenewAsync(CaDue, CancellationToken.None);
-        await held.Reached;
-        var won = await winner.RenewAsync(CaDue, CancellationToken.None);
-        held.Release();
-        var lost = await losing;
+        var (won, lost) = await RaceAsync(api, CaDue, HttpMethod.Put);
 
         Assert.True(won!.Plan.Changes.HasFlag(CertificateChanges.Ca));
         Assert.Equal(1, lost!.LostRaces);
@@ -73,5 +57,23 @@ public sealed class CertificateRenewalTests
         Assert.Equal([rotated[0]!.Plan.Ca.Thumbprint, created[0]!.Plan.Ca.Thumbprint], stored.Bundle.Select(c => c.Thumbprint));
         Assert.True(TrustedChain.Verify(stored.Client!, [stored.Ca!], CaDue, CertificateAuthority.ClientAuthentication));
         Assert.True(TrustedChain.Verify(stored.Server!, [stored.Ca!], CaDue, CertificateAuthority.ServerAuthentication));
+    }
+
+    /// <summary>
+    /// Two replicas renewing at <paramref name="at"/>, played in a fixed order: the loser has read the Secrets and its
+    /// first <paramref name="write"/> is held while the winner renews completely; then the loser's write goes on.
+    /// </summary>
+    private static async Task<(CertificateRenewalResult? Won, CertificateRenewalResult? Lost)> RaceAsync(CertificateApi api, DateTimeOffset at, HttpMethod write)
+    {
+        var pausing = new PausingHandler();
+        var loser = api.Renewal(pausing);
+        var winner = api.Renewal();
+        var held = pausing.PauseNext(r => r.Method == write);
+
+        var losing = loser.RenewAsync(at, CancellationToken.None);
+        await held.Reached;
+        var won = await winner.RenewAsync(at, CancellationToken.None);
+        held.Release();
+        return (won, await losing);
     }
 }
