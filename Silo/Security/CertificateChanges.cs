@@ -6,7 +6,7 @@ internal enum CertificateChanges
 {
     None = 0,
 
-    /// <summary>A new CA (and so both leaves).</summary>
+    /// <summary>A new current CA (and so both leaves): the published next CA promoted, or a replacement for one that cannot sign.</summary>
     Ca = 1,
 
     /// <summary>A new server certificate.</summary>
@@ -14,4 +14,7 @@ internal enum CertificateChanges
 
     /// <summary>A new client certificate for KEDA.</summary>
     Client = 4,
+
+    /// <summary>A next CA published in the bundle, trusted but signing nothing yet.</summary>
+    NextCa = 8,
 }

@@ -7,6 +7,7 @@ namespace OrleansKaitoScaler.Silo.Security;
 /// <summary>
 /// What the two Secrets hold, parsed, with the Go scaler's key names: the server Secret has <c>ca.crt</c> (the CA
 /// bundle: the current CA first, then CAs still trusted during a rollover), <c>ca.key</c> (the current CA's key),
+/// <c>next-ca.key</c> (during a rollover, the key of the next CA, published in the bundle before it signs anything),
 /// <c>server.crt</c> and <c>server.key</c>; the client Secret has <c>ca.crt</c>, <c>tls.crt</c> and
 /// <c>tls.key</c>. Anything missing or unreadable is null or empty, never an exception: it is simply issued again.
 /// </summary>
@@ -14,6 +15,9 @@ internal sealed class CertificateMaterial
 {
     public const string CaCertificateKey = "ca.crt";
     public const string CaKeyKey = "ca.key";
+
+    /// <summary>The key of the next CA during a rollover (ours only; the Go scaler has no such key).</summary>
+    public const string NextCaKeyKey = "next-ca.key";
     public const string ServerCertificateKey = "server.crt";
     public const string ServerKeyKey = "server.key";
     public const string ClientCertificateKey = "tls.crt";
@@ -23,6 +27,7 @@ internal sealed class CertificateMaterial
         IDictionary<string, byte[]> serverData,
         IDictionary<string, byte[]> clientData,
         X509Certificate2? ca,
+        X509Certificate2? nextCa,
         IReadOnlyList<X509Certificate2> bundle,
         IReadOnlyList<X509Certificate2> clientBundle,
         X509Certificate2? server,
@@ -31,6 +36,7 @@ internal sealed class CertificateMaterial
         ServerData = serverData;
         ClientData = clientData;
         Ca = ca;
+        NextCa = nextCa;
         Bundle = bundle;
         ClientBundle = clientBundle;
         Server = server;
@@ -45,6 +51,9 @@ internal sealed class CertificateMaterial
 
     /// <summary>The current CA with its private key: the bundle's first certificate, when <c>ca.key</c> is its key.</summary>
     public X509Certificate2? Ca { get; }
+
+    /// <summary>The next CA with its key during a rollover: the bundle certificate whose key is <c>next-ca.key</c>.</summary>
+    public X509Certificate2? NextCa { get; }
 
     /// <summary>Every certificate in the server Secret's <c>ca.crt</c>, in order.</summary>
     public IReadOnlyList<X509Certificate2> Bundle { get; }
@@ -65,10 +74,13 @@ internal sealed class CertificateMaterial
         clientData ??= new Dictionary<string, byte[]>();
         var bundle = Certificates(serverData, CaCertificateKey);
         var ca = bundle.Count > 0 ? WithKey(bundle[0].ExportCertificatePem(), Text(serverData, CaKeyKey)) : null;
+        var nextKey = Text(serverData, NextCaKeyKey);
+        var nextCa = nextKey is null ? null : bundle.Skip(1).Select(c => WithKey(c.ExportCertificatePem(), nextKey)).FirstOrDefault(c => c is not null);
         return new CertificateMaterial(
             serverData,
             clientData,
             ca,
+            nextCa,
             bundle,
             Certificates(clientData, CaCertificateKey),
             WithKey(Text(serverData, ServerCertificateKey), Text(serverData, ServerKeyKey)),

@@ -35,6 +35,13 @@ public sealed class CertificateOptions
     [Range(typeof(TimeSpan), "00:10:00", "7300.00:00:00")]
     public TimeSpan CaLifetime { get; set; } = TimeSpan.FromDays(10 * 365);
 
+    /// <summary>
+    /// How long a new CA is published in the bundle (trusted by every replica, readable by KEDA) before it signs the
+    /// leaves; it must be under a third of <see cref="CaLifetime"/>, the time the current CA has left at its renewal.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan RolloverOverlap { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often every replica re-reads the Secrets to renew what is due, even when no renewal is near.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);

@@ -8,12 +8,14 @@ namespace OrleansKaitoScaler.Silo.Security;
 /// the same answer from the same Secrets, and the Secret writes (with resourceVersion preconditions) decide
 /// which replica's answer is stored.
 /// <list type="bullet">
-/// <item>The CA is kept while it is readable, has its key and is before two-thirds of its validity; otherwise a new
-/// CA is made and both leaves are issued by it.</item>
+/// <item>The CA is kept while it can sign (readable, with its key, within its validity). At two-thirds of its validity
+/// the next CA is made and published in the bundle behind it, signing nothing yet; after
+/// <see cref="CertificateOptions.RolloverOverlap"/> — time for every replica to trust it and for KEDA to read it — it
+/// becomes the current CA and both leaves are issued by it. A CA that cannot sign at all is replaced at once.</item>
 /// <item>A leaf is kept while it chains to the current CA, is before two-thirds of its validity and (the server's)
 /// names every DNS name of the Service; otherwise it is issued again.</item>
-/// <item>The CA bundle (<c>ca.crt</c>) is the current CA first, then every earlier CA that issued a leaf being
-/// replaced or was already in the bundle, until that CA expires. Leaves never outlive their CA, so by then every
+/// <item>The CA bundle (<c>ca.crt</c>) is the current CA, the next one if any, then every earlier CA that is already
+/// trusted or issued a leaf being replaced, until that CA expires. Leaves never outlive their CA, so by then every
 /// leaf it signed — including copies KEDA still holds — has expired too.</item>
 /// </list>
 /// </summary>
@@ -25,10 +27,25 @@ internal sealed class CertificatePlanner(CertificateOptions options, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(current);
         var changes = CertificateChanges.None;
         var ca = current.Ca;
-        if (ca is null || !IsUsableCa(ca, now))
+        var next = current.NextCa is { } published && CanSign(published, now) ? published : null;
+        if (ca is null || !CanSign(ca, now))
         {
             ca = CertificateAuthority.CreateCa(now, options.CaLifetime);
+            next = null;
             changes |= CertificateChanges.Ca;
+        }
+        else if (now >= CertificateAuthority.RenewalTime(ca))
+        {
+            if (next is null)
+            {
+                next = CertificateAuthority.CreateCa(now, options.CaLifetime);
+                changes |= CertificateChanges.NextCa;
+            }
+            else if (now >= PromotionTime(next))
+            {
+                (ca, next) = (next, null);
+                changes |= CertificateChanges.Ca;
+            }
         }
 
         var server = current.Server;
@@ -45,17 +62,24 @@ internal sealed class CertificatePlanner(CertificateOptions options, IReadOnlyLi
             changes |= CertificateChanges.Client;
         }
 
-        var bundle = Bundle(current, ca, changes, now);
+        var bundle = Bundle(current, ca, next, changes, now);
         var bundlePem = SameCertificates(current.Bundle, bundle) && current.ServerData.TryGetValue(CertificateMaterial.CaCertificateKey, out var stored)
             ? stored
             : Encoding.UTF8.GetBytes(string.Concat(bundle.Select(c => c.ExportCertificatePem() + "\n")));
         var serverData = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [CertificateMaterial.CaCertificateKey] = bundlePem,
-            [CertificateMaterial.CaKeyKey] = Pem(current.ServerData, CertificateMaterial.CaKeyKey, changes.HasFlag(CertificateChanges.Ca), () => CertificateAuthority.PrivateKeyPem(ca)),
+            [CertificateMaterial.CaKeyKey] = ReferenceEquals(ca, current.Ca) && current.ServerData.TryGetValue(CertificateMaterial.CaKeyKey, out var caKey)
+                ? caKey
+                : Encoding.UTF8.GetBytes(CertificateAuthority.PrivateKeyPem(ca)),
             [CertificateMaterial.ServerCertificateKey] = Pem(current.ServerData, CertificateMaterial.ServerCertificateKey, changes.HasFlag(CertificateChanges.Server), server.ExportCertificatePem),
             [CertificateMaterial.ServerKeyKey] = Pem(current.ServerData, CertificateMaterial.ServerKeyKey, changes.HasFlag(CertificateChanges.Server), () => CertificateAuthority.PrivateKeyPem(server)),
         };
+        if (next is not null)
+        {
+            serverData[CertificateMaterial.NextCaKeyKey] = Pem(current.ServerData, CertificateMaterial.NextCaKeyKey, changes.HasFlag(CertificateChanges.NextCa), () => CertificateAuthority.PrivateKeyPem(next));
+        }
+
         var clientData = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [CertificateMaterial.CaCertificateKey] = bundlePem,
@@ -63,22 +87,28 @@ internal sealed class CertificatePlanner(CertificateOptions options, IReadOnlyLi
             [CertificateMaterial.ClientKeyKey] = Pem(current.ClientData, CertificateMaterial.ClientKeyKey, changes.HasFlag(CertificateChanges.Client), () => CertificateAuthority.PrivateKeyPem(client)),
         };
 
-        var next = Earliest(
+        var wake = next is null ? CertificateAuthority.RenewalTime(ca) : PromotionTime(next);
+        var nextCheck = Earliest(
             now + options.CheckInterval,
-            [CertificateAuthority.RenewalTime(ca), CertificateAuthority.RenewalTime(server), CertificateAuthority.RenewalTime(client), .. bundle.Skip(1).Select(CertificateAuthority.Expiry)]);
+            [wake, CertificateAuthority.RenewalTime(server), CertificateAuthority.RenewalTime(client), .. bundle.Where(c => c != ca && c != next).Select(CertificateAuthority.Expiry)]);
         return new CertificatePlan(
             SameData(current.ServerData, serverData) ? null : serverData,
             SameData(current.ClientData, clientData) ? null : clientData,
-            next,
+            nextCheck,
             changes,
             ca,
             bundle);
     }
 
-    private static bool IsUsableCa(X509Certificate2 ca, DateTimeOffset now) =>
-        TrustedChain.IsCa(ca)
+    /// <summary>When a published next CA becomes the current one: <see cref="CertificateOptions.RolloverOverlap"/> after it was made.</summary>
+    private DateTimeOffset PromotionTime(X509Certificate2 next) =>
+        new DateTimeOffset(next.NotBefore.ToUniversalTime()) + CertificateAuthority.Backdate + options.RolloverOverlap;
+
+    private static bool CanSign(X509Certificate2 ca, DateTimeOffset now) =>
+        ca.HasPrivateKey
+        && TrustedChain.IsCa(ca)
         && now >= new DateTimeOffset(ca.NotBefore.ToUniversalTime())
-        && now < CertificateAuthority.RenewalTime(ca);
+        && now < CertificateAuthority.Expiry(ca);
 
     private bool IsCurrentServer(X509Certificate2 server, X509Certificate2 ca, DateTimeOffset now)
     {
@@ -91,12 +121,12 @@ internal sealed class CertificatePlanner(CertificateOptions options, IReadOnlyLi
         return serverDnsNames.All(names.Contains);
     }
 
-    /// <summary>The current CA, then each earlier CA (unexpired) that is already trusted or issued a leaf being replaced.</summary>
-    private static List<X509Certificate2> Bundle(CertificateMaterial current, X509Certificate2 ca, CertificateChanges changes, DateTimeOffset now)
+    /// <summary>The current CA, the next one, then each earlier CA (unexpired) that is already trusted or issued a leaf being replaced.</summary>
+    private static List<X509Certificate2> Bundle(CertificateMaterial current, X509Certificate2 ca, X509Certificate2? next, CertificateChanges changes, DateTimeOffset now)
     {
         bool Trustable(X509Certificate2 c) => TrustedChain.IsCa(c) && now < CertificateAuthority.Expiry(c);
         var candidates = current.Bundle.Concat(current.ClientBundle).Where(Trustable).ToList();
-        var keep = current.Bundle.Skip(changes.HasFlag(CertificateChanges.Ca) ? 0 : 1).Where(Trustable).ToList();
+        var keep = current.Bundle.Where(Trustable).ToList();
         foreach (var (leaf, replaced, usage) in new[]
         {
             (current.Server, changes.HasFlag(CertificateChanges.Server), CertificateAuthority.ServerAuthentication),
@@ -110,11 +140,11 @@ internal sealed class CertificatePlanner(CertificateOptions options, IReadOnlyLi
         }
 
         var bundle = new List<X509Certificate2> { ca };
-        foreach (var previous in keep)
+        foreach (var certificate in (next is null ? keep : [next, .. keep]))
         {
-            if (!bundle.Any(b => b.RawDataMemory.Span.SequenceEqual(previous.RawDataMemory.Span)))
+            if (!bundle.Any(b => b.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span)))
             {
-                bundle.Add(previous);
+                bundle.Add(certificate);
             }
         }
 

@@ -20,6 +20,7 @@ internal static class SecurityHostingExtensions
     {
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.Lifetime <= o.CaLifetime, "Certificates:Lifetime must not exceed Certificates:CaLifetime")
+            .Validate(o => o.RolloverOverlap * 3 < o.CaLifetime, "Certificates:RolloverOverlap must be under a third of Certificates:CaLifetime")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);

@@ -134,14 +134,18 @@ internal static class MtlsClient
             within ?? TimeSpan.FromSeconds(30),
             "the scaler ready");
 
-    private static bool IsTrustedServer(X509Certificate2 server, X509Certificate2Collection bundle, DateTimeOffset now)
+    /// <summary>Whether <paramref name="leaf"/> chains, at <paramref name="now"/>, to one of <paramref name="authorities"/> and nothing else.</summary>
+    public static bool Chains(X509Certificate2 leaf, X509Certificate2Collection authorities, DateTimeOffset now)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(bundle);
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        return chain.Build(server)
-            && server.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).Contains(ServiceName);
+        return chain.Build(leaf);
     }
+
+    private static bool IsTrustedServer(X509Certificate2 server, X509Certificate2Collection bundle, DateTimeOffset now) =>
+        Chains(server, bundle, now)
+        && server.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).Contains(ServiceName);
 }

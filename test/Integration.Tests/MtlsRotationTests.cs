@@ -22,7 +22,7 @@ public sealed class MtlsRotationTests
         await using var scaler = await cluster.StartAnotherScalerAsync(
             b => b.Services.AddKeyedSingleton<TimeProvider>(SecurityHostingExtensions.ClockKey, clock),
             null,
-            [.. MtlsClient.Arguments, "--Certificates:Lifetime", "00:30:00", "--Certificates:CaLifetime", "01:00:00", "--Certificates:CheckInterval", "00:10:00"]);
+            [.. MtlsClient.Arguments, "--Certificates:Lifetime", "00:30:00", "--Certificates:CaLifetime", "01:00:00", "--Certificates:CheckInterval", "00:10:00", "--Certificates:RolloverOverlap", "00:05:00"]);
         var address = MtlsClient.Address(scaler);
         await MtlsClient.ReadyAsync(scaler);
         var firstCa = MtlsClient.Bundle(cluster.Api)[0];
@@ -38,10 +38,19 @@ public sealed class MtlsRotationTests
         await Eventually.True(() => stream.IsCompleted || calls.Value >= 10, TimeSpan.FromSeconds(20), "calls flowing");
         clock.Advance(TimeSpan.FromMinutes(19));
         var renewedServer = await Eventually.Get(() => ServerCertificateAsync(address, cluster, clock), s => s.SerialNumber != firstServer.SerialNumber, TimeSpan.FromSeconds(20), "a renewed server certificate served");
+
+        // The CA's renewal time: its successor is published and trusted, but signs nothing yet.
+        clock.Advance(TimeSpan.FromMinutes(20));
+        await Eventually.True(() => MtlsClient.Bundle(cluster.Api).Count == 2, TimeSpan.FromSeconds(20), "the next CA published");
+        using var next = MtlsClient.Load(MtlsClient.Bundle(cluster.Api)[1].ExportCertificatePem(), MtlsClient.Value(cluster.Api, MtlsClient.ServerSecret, "next-ca.key"));
+        using var ofNextCa = CertificateAuthority.IssueClient(next, clock.GetUtcNow(), TimeSpan.FromMinutes(10));
+        await Eventually.Get(() => TryIsActiveAsync(address, cluster, ofNextCa, clock), ok => ok, TimeSpan.FromSeconds(20), "a client of the next CA accepted before it signs anything");
+        Assert.True(Chains(await ServerCertificateAsync(address, cluster, clock), firstCa, clock));
         var renewedClient = MtlsClient.IssuedClient(cluster.Api);
 
-        clock.Advance(TimeSpan.FromMinutes(20));
-        var rolledOver = await Eventually.Get(() => ServerCertificateAsync(address, cluster, clock), s => s.Issuer == firstCa.Subject && !Chains(s, firstCa, clock), TimeSpan.FromSeconds(20), "a server certificate of the new CA served");
+        // After the overlap the next CA becomes the current one and issues both leaves.
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var rolledOver = await Eventually.Get(() => ServerCertificateAsync(address, cluster, clock), s => Chains(s, next, clock), TimeSpan.FromSeconds(20), "a server certificate of the new CA served");
         var callsBefore = calls.Value;
         await Eventually.True(() => stream.IsCompleted || calls.Value >= callsBefore + 10, TimeSpan.FromSeconds(20), "calls flowing after the rollover");
         await stop.CancelAsync();
@@ -49,9 +58,8 @@ public sealed class MtlsRotationTests
 
         Assert.Empty(failures);
         Assert.True(Chains(renewedServer, firstCa, clock));
-        Assert.Equal(2, MtlsClient.Bundle(cluster.Api).Count);
-        Assert.NotEqual(firstCa.Thumbprint, MtlsClient.Bundle(cluster.Api)[0].Thumbprint);
-        Assert.True(Chains(rolledOver, MtlsClient.Bundle(cluster.Api)[0], clock));
+        Assert.Equal([next.Thumbprint, firstCa.Thumbprint], MtlsClient.Bundle(cluster.Api).Select(c => c.Thumbprint));
+        Assert.False(Chains(rolledOver, firstCa, clock));
         // During the rollover the old CA's client certificate (still valid) opens new connections too.
         Assert.True(Chains(renewedClient, firstCa, clock));
         Assert.True(await MtlsClient.IsActiveAsync(address, cluster.Api, renewedClient, clock.GetUtcNow));
@@ -79,6 +87,18 @@ public sealed class MtlsRotationTests
         return failures;
     }
 
+    private static async Task<bool> TryIsActiveAsync(string address, KaitoCluster cluster, X509Certificate2 client, FakeTimeProvider clock)
+    {
+        try
+        {
+            return await MtlsClient.IsActiveAsync(address, cluster.Api, client, clock.GetUtcNow);
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The server certificate a fresh connection is shown.</summary>
     private static async Task<X509Certificate2> ServerCertificateAsync(string address, KaitoCluster cluster, FakeTimeProvider clock)
     {
@@ -88,15 +108,8 @@ public sealed class MtlsRotationTests
         return seen!;
     }
 
-    private static bool Chains(X509Certificate2 leaf, X509Certificate2 ca, FakeTimeProvider clock)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = clock.GetUtcNow().UtcDateTime;
-        return chain.Build(leaf);
-    }
+    private static bool Chains(X509Certificate2 leaf, X509Certificate2 ca, FakeTimeProvider clock) =>
+        MtlsClient.Chains(leaf, [ca], clock.GetUtcNow());
 
     private sealed class CallCount
     {

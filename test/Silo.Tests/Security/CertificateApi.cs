@@ -10,7 +10,7 @@ internal sealed class CertificateApi : IAsyncDisposable
 {
     public const string Namespace = "keda";
 
-    public static readonly CertificateOptions Options = new() { Lifetime = TimeSpan.FromMinutes(30), CaLifetime = TimeSpan.FromMinutes(60) };
+    public static readonly CertificateOptions Options = new() { Lifetime = TimeSpan.FromMinutes(30), CaLifetime = TimeSpan.FromMinutes(60), RolloverOverlap = TimeSpan.FromMinutes(5) };
 
     private readonly string _directory;
     private readonly List<IKubernetes> _clients = [];

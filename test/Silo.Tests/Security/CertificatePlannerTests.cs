@@ -67,30 +67,57 @@ public sealed class CertificatePlannerTests
     }
 
     [Fact]
-    public void A_CA_at_two_thirds_of_its_validity_is_replaced_and_the_old_one_stays_trusted_until_it_expires()
+    public void A_CA_at_two_thirds_of_its_validity_publishes_its_successor_which_signs_only_after_the_overlap()
     {
-        // Leaves as long-lived as the CA, so they are capped at its expiry and renewed with it.
-        var planner = new CertificatePlanner(new CertificateOptions { Lifetime = TimeSpan.FromMinutes(60), CaLifetime = TimeSpan.FromMinutes(60) }, CertificateAuthority.ServiceDnsNames("keda-kaito-scaler-svc", "keda"));
+        var planner = new CertificatePlanner(
+            new CertificateOptions { Lifetime = TimeSpan.FromMinutes(60), CaLifetime = TimeSpan.FromMinutes(60), RolloverOverlap = TimeSpan.FromMinutes(5) },
+            CertificateAuthority.ServiceDnsNames("keda-kaito-scaler-svc", "keda"));
         var first = planner.Plan(CertificateMaterial.Read(null, null), Start);
-        var oldClient = Read(first).Client!;
-        var at = Start + TimeSpan.FromMinutes(38) + TimeSpan.FromSeconds(21);
+        var renewal = Start + TimeSpan.FromMinutes(38) + TimeSpan.FromSeconds(21);
 
-        var rotated = planner.Plan(Read(first), at);
+        var published = planner.Plan(Read(first), renewal);
 
-        Assert.Equal(CertificateChanges.Ca | CertificateChanges.Server | CertificateChanges.Client, rotated.Changes);
-        Assert.NotEqual(first.Ca.Thumbprint, rotated.Ca.Thumbprint);
-        Assert.Equal([rotated.Ca.Thumbprint, first.Ca.Thumbprint], Read(rotated).Bundle.Select(c => c.Thumbprint));
-        Assert.Equal(Read(rotated).Bundle.Select(c => c.Thumbprint), CertificateMaterial.ParseBundle(Encoding.UTF8.GetString(rotated.ClientData!["ca.crt"])).Select(c => c.Thumbprint));
+        // The next CA is trusted (in the bundle, its key kept) but the leaves are still the current CA's.
+        Assert.True(published.Changes.HasFlag(CertificateChanges.NextCa));
+        Assert.False(published.Changes.HasFlag(CertificateChanges.Ca));
+        Assert.Equal(first.Ca.Thumbprint, published.Ca.Thumbprint);
+        var next = Read(published).NextCa!;
+        Assert.Equal([first.Ca.Thumbprint, next.Thumbprint], Read(published).Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(published.ServerData!["ca.crt"], published.ClientData!["ca.crt"]);
+        Assert.True(TrustedChain.Verify(Read(published).Client!, [first.Ca], renewal, CertificateAuthority.ClientAuthentication));
+        Assert.Equal(renewal + TimeSpan.FromMinutes(5), published.NextCheck);
+        Assert.Equal(CertificateChanges.None, planner.Plan(Read(published), renewal + TimeSpan.FromMinutes(4)).Changes);
+
+        var oldClient = Read(published).Client!;
+        var promoted = planner.Plan(Read(published), renewal + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(CertificateChanges.Ca | CertificateChanges.Server | CertificateChanges.Client, promoted.Changes);
+        Assert.Equal(next.Thumbprint, promoted.Ca.Thumbprint);
+        Assert.DoesNotContain("next-ca.key", promoted.ServerData!.Keys);
+        Assert.Equal([next.Thumbprint, first.Ca.Thumbprint], Read(promoted).Bundle.Select(c => c.Thumbprint));
+        Assert.True(TrustedChain.Verify(Read(promoted).Server!, [next], renewal + TimeSpan.FromMinutes(6), CertificateAuthority.ServerAuthentication));
         // KEDA may still hold the old CA's client certificate: the bundle still trusts it.
-        Assert.True(TrustedChain.Verify(oldClient, Read(rotated).Bundle, at, CertificateAuthority.ClientAuthentication));
-        Assert.Equal(first.Ca.NotAfter.ToUniversalTime(), rotated.NextCheck.UtcDateTime);
+        Assert.True(TrustedChain.Verify(oldClient, Read(promoted).Bundle, renewal + TimeSpan.FromMinutes(6), CertificateAuthority.ClientAuthentication));
+        Assert.Equal(first.Ca.NotAfter.ToUniversalTime(), promoted.NextCheck.UtcDateTime);
 
-        var afterOldCaExpired = planner.Plan(Read(rotated), Start + TimeSpan.FromMinutes(60) + TimeSpan.FromSeconds(1));
+        var afterOldCaExpired = planner.Plan(Read(promoted), Start + TimeSpan.FromMinutes(60) + TimeSpan.FromSeconds(1));
 
         Assert.Equal(CertificateChanges.None, afterOldCaExpired.Changes);
-        Assert.Equal([rotated.Ca.Thumbprint], Read(afterOldCaExpired).Bundle.Select(c => c.Thumbprint));
-        Assert.Equal(rotated.ServerData!["server.crt"], afterOldCaExpired.ServerData!["server.crt"]);
-        Assert.Equal(rotated.ClientData!["tls.crt"], afterOldCaExpired.ClientData!["tls.crt"]);
+        Assert.Equal([next.Thumbprint], Read(afterOldCaExpired).Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(promoted.ServerData["server.crt"], afterOldCaExpired.ServerData!["server.crt"]);
+        Assert.Equal(promoted.ClientData!["tls.crt"], afterOldCaExpired.ClientData!["tls.crt"]);
+    }
+
+    [Fact]
+    public void A_CA_that_can_no_longer_sign_is_replaced_at_once()
+    {
+        var first = Planner.Plan(CertificateMaterial.Read(null, null), Start);
+        var expired = Start + TimeSpan.FromMinutes(61);
+
+        var plan = Planner.Plan(Read(first), expired);
+
+        Assert.Equal(CertificateChanges.Ca | CertificateChanges.Server | CertificateChanges.Client, plan.Changes);
+        Assert.Equal([plan.Ca.Thumbprint], Read(plan).Bundle.Select(c => c.Thumbprint));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace OrleansKaitoScaler.Silo.Tests.Security;
 public sealed class CertificateRenewalTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>The CA's renewal time: the next CA is published (and the leaves, due too, re-issued by the current one).</summary>
     private static readonly DateTimeOffset CaDue = Start + TimeSpan.FromMinutes(38) + TimeSpan.FromSeconds(21);
 
     [Fact]
@@ -25,22 +26,23 @@ public sealed class CertificateRenewalTests
     }
 
     [Fact]
-    public async Task A_rotation_at_a_stale_resourceVersion_is_refused_and_the_replica_adopts_the_CA_that_won()
+    public async Task A_renewal_at_a_stale_resourceVersion_is_refused_and_the_replica_adopts_the_next_CA_that_won()
     {
         await using var api = await CertificateApi.StartAsync();
         var first = await api.Renewal().RenewAsync(Start, CancellationToken.None);
 
         var (won, lost) = await RaceAsync(api, CaDue, HttpMethod.Put);
 
-        Assert.True(won!.Plan.Changes.HasFlag(CertificateChanges.Ca));
+        Assert.True(won!.Plan.Changes.HasFlag(CertificateChanges.NextCa));
         Assert.Equal(1, lost!.LostRaces);
-        Assert.Equal(won.Plan.Ca.Thumbprint, lost.Plan.Ca.Thumbprint);
-        Assert.Equal([won.Plan.Ca.Thumbprint, first!.Plan.Ca.Thumbprint], api.Stored().Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(Thumbprints(won.Plan.Bundle), Thumbprints(lost.Plan.Bundle));
+        Assert.Equal($"{first!.Plan.Ca.Thumbprint},{won.Plan.Bundle[1].Thumbprint}", Thumbprints(api.Stored().Bundle));
+        Assert.Equal(won.Plan.Bundle[1].Thumbprint, api.Stored().NextCa!.Thumbprint);
         Assert.Equal(1, api.SecretWrites("update", 409));
     }
 
     [Fact]
-    public async Task Replicas_renewing_at_once_store_one_CA_and_all_adopt_it()
+    public async Task Replicas_renewing_at_once_store_one_CA_and_one_successor_and_all_adopt_them()
     {
         await using var api = await CertificateApi.StartAsync();
         var replicas = Enumerable.Range(0, 4).Select(_ => api.Renewal()).ToArray();
@@ -52,12 +54,17 @@ public sealed class CertificateRenewalTests
         Assert.Equal(2, api.SecretWrites("create", 201));
         Assert.Equal(2, api.SecretWrites("update", 200));
         Assert.Single(created.Select(r => r!.Plan.Ca.Thumbprint).Distinct());
-        Assert.Single(rotated.Select(r => r!.Plan.Ca.Thumbprint).Distinct());
+        Assert.Single(rotated.Select(r => Thumbprints(r!.Plan.Bundle)).Distinct());
         var stored = api.Stored();
-        Assert.Equal([rotated[0]!.Plan.Ca.Thumbprint, created[0]!.Plan.Ca.Thumbprint], stored.Bundle.Select(c => c.Thumbprint));
+        Assert.Equal(Thumbprints(rotated[0]!.Plan.Bundle), Thumbprints(stored.Bundle));
+        Assert.Equal(2, stored.Bundle.Count);
+        Assert.Equal(created[0]!.Plan.Ca.Thumbprint, stored.Ca!.Thumbprint);
         Assert.True(TrustedChain.Verify(stored.Client!, [stored.Ca!], CaDue, CertificateAuthority.ClientAuthentication));
         Assert.True(TrustedChain.Verify(stored.Server!, [stored.Ca!], CaDue, CertificateAuthority.ServerAuthentication));
     }
+
+    private static string Thumbprints(IEnumerable<System.Security.Cryptography.X509Certificates.X509Certificate2> bundle) =>
+        string.Join(",", bundle.Select(c => c.Thumbprint));
 
     /// <summary>
     /// Two replicas renewing at <paramref name="at"/>, played in a fixed order: the loser has read the Secrets and its
