@@ -78,6 +78,13 @@ internal static class CommandLine
         Orleans:Clustering (kubernetes in Kubernetes mode, or localhost), Membership:Namespace (the pod's), Membership:ConfigMapNamePrefix,
         Membership:MaxConflictRetries (5).
 
+        mTLS on the gRPC port (Kubernetes mode; certificates in Secrets of Provisioning:ScalerNamespace): Certificates:Enabled
+        (true in Kubernetes mode, false in standalone mode; false serves plaintext), Certificates:Lifetime (1825.00:00:00),
+        Certificates:CaLifetime (3650.00:00:00), Certificates:ServerSecretName (keda-kaito-scaler-server-certs),
+        Certificates:ClientSecretName (keda-kaito-scaler-client-certs), Certificates:RolloverOverlap (7.00:00:00),
+        Certificates:CheckInterval (01:00:00),
+        Certificates:RetryDelay (00:00:10).
+
         Auto-provisioning (Kubernetes mode; ScaledObjects for InferenceSets annotated scaledobject.kaito.sh/auto-provision,
         written only by the replica holding the Lease): Provisioning:Enabled (true), Provisioning:ScalerServiceName
         (keda-kaito-scaler-svc), Provisioning:ScalerNamespace (POD_NAMESPACE, else the service account's, else keda),

@@ -10,6 +10,7 @@ using OrleansKaitoScaler.Silo.Kubernetes;
 using OrleansKaitoScaler.Silo.Membership;
 using Orleans.Configuration;
 using OrleansKaitoScaler.Silo.Provisioning;
+using OrleansKaitoScaler.Silo.Security;
 using OrleansKaitoScaler.Silo.State;
 using OrleansKaitoScaler.Silo.Telemetry;
 using OrleansKaitoScaler.Silo.Standalone;
@@ -40,9 +41,18 @@ public static class ScalerApp
             throw new OptionsValidationException(ListenOptions.SectionName, typeof(ListenOptions), [$"Gateway:ListenAddress '{listen.ListenAddress}' is not an IP address"]);
         }
 
+        // mTLS for KEDA: on by default in Kubernetes mode, plaintext in standalone mode or with Certificates:Enabled=false.
+        var mutualTls = CertificateOptions.IsEnabled(builder.Configuration, kubernetes);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, listen.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, listen.GrpcPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                if (mutualTls)
+                {
+                    o.UseKedaMutualTls();
+                }
+            });
             kestrel.Listen(address, listen.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, listen.HealthPort, o => o.Protocols = HttpProtocols.Http2);
         });
@@ -51,6 +61,10 @@ public static class ScalerApp
         if (kubernetes)
         {
             builder.Services.AddKubernetesInventory().AddAutoProvisioning();
+            if (mutualTls)
+            {
+                builder.Services.AddScalerCertificates();
+            }
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKaitoScaler.Grains.Scraping;
 using OrleansKaitoScaler.KubernetesApiDouble;
@@ -54,13 +55,23 @@ internal sealed class KaitoCluster : IAsyncDisposable
 
     /// <summary>Another scaler process (replica) against the same API: the caller disposes it.</summary>
     public Task<ScalerHost> StartAnotherScalerAsync(TimeSpan? scrapeInterval = null, params string[] extraArgs) =>
+        StartAnotherScalerAsync(configure: null, scrapeInterval, extraArgs);
+
+    /// <summary>As <see cref="StartAnotherScalerAsync(TimeSpan?, string[])"/>, with services added (e.g. a fake certificate clock).</summary>
+    public Task<ScalerHost> StartAnotherScalerAsync(Action<WebApplicationBuilder>? configure, TimeSpan? scrapeInterval, params string[] extraArgs) =>
         ScalerHost.StartAsync(
             "inferenceSets: []\n",
             scrapeInterval,
-            b => b.Services.PostConfigure<ScrapeOptions>(o => o.ConnectCallback = Dns.ConnectAsync),
+            b =>
+            {
+                b.Services.PostConfigure<ScrapeOptions>(o => o.ConnectCallback = Dns.ConnectAsync);
+                configure?.Invoke(b);
+            },
             [
                 "--kubernetes", "--kubeconfig", Kubeconfig, "--listen", "127.0.0.1",
                 "--Kubernetes:InitialBackoff", "00:00:00.050", "--Kubernetes:MaxBackoff", "00:00:00.200",
+                // Plaintext gRPC unless a test turns mTLS on (later arguments win): the Mtls* tests do.
+                "--Certificates:Enabled", "false",
                 .. extraArgs,
             ]);
 
