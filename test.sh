@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]} (Debian packages)"
   sudo=""

@@ -75,7 +75,8 @@ internal static class CommandLine
         Kubernetes:KaitoApiVersion (v1beta1), Kubernetes:WatchTimeout (00:05:00), Kubernetes:InitialBackoff (00:00:01),
         Kubernetes:MaxBackoff (00:00:30), Kubernetes:ListPageSize (500),
         Orleans:ClusterId and Orleans:ServiceId (orleans-kaito-scaler), Orleans:AdvertisedAddress (POD_IP, else the listen address),
-        Orleans:Clustering (kubernetes in Kubernetes mode, or localhost), Membership:Namespace (the pod's), Membership:ConfigMapNamePrefix,
+        Orleans:MembershipStore (kubernetes in Kubernetes mode, redis with Orleans:RedisConnectionString, or localhost),
+        Orleans:KubernetesHosting (on in a pod), Membership:Namespace (the pod's), Membership:ConfigMapNamePrefix,
         Membership:MaxConflictRetries (5).
 
         mTLS on the gRPC port (Kubernetes mode; certificates in Secrets of Provisioning:ScalerNamespace): Certificates:Enabled

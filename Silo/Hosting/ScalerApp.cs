@@ -71,15 +71,24 @@ public static class ScalerApp
             builder.Services.AddStandaloneInventory();
         }
 
-        var advertised = kubernetes && cluster.Clustering == "kubernetes" ? AdvertisedAddress(cluster, address) : null;
+        var advertised = Clustered(cluster, kubernetes) ? AdvertisedAddress(cluster, address) : null;
+        var podHosting = PodHosting(cluster, kubernetes, advertised is not null);
+        var kubeconfig = builder.Configuration[$"{KubernetesOptions.SectionName}:{nameof(KubernetesOptions.Kubeconfig)}"];
         builder.UseOrleans(silo =>
         {
             if (advertised is not null)
             {
-                // Replicas of one Deployment find each other through the membership table in the Kubernetes API.
+                // Replicas of one Deployment find each other through a membership table: the Kubernetes API or Redis.
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId))
-                    .ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
-                    .UseKubernetesMembership();
+                    .ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                if (cluster.MembershipStore == LocalClusterOptions.RedisClustering)
+                {
+                    silo.UseRedisClustering(cluster.RedisConnectionString!);
+                }
+                else
+                {
+                    silo.UseKubernetesMembership();
+                }
             }
             else
             {
@@ -87,6 +96,13 @@ public static class ScalerApp
                     cluster.SiloPort,
                     cluster.GatewayPort,
                     cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null);
+            }
+
+            if (podHosting)
+            {
+                // The silo is named after its pod, labels it with the cluster, and a silo whose pod is deleted is
+                // declared dead at once instead of after missed probes; the API client is the inventory's.
+                silo.UseKubernetesHosting(o => o.Configure(h => h.GetClientConfiguration = () => KubernetesModeExtensions.ClientConfiguration(kubeconfig)));
             }
 
             silo.AddActivityPropagation()
@@ -107,6 +123,40 @@ public static class ScalerApp
         app.MapAdmin();
         app.MapHealthProbes();
         return app;
+    }
+
+    /// <summary>Whether silos form a cluster through a membership table (Kubernetes API or Redis) rather than on localhost.</summary>
+    private static bool Clustered(LocalClusterOptions cluster, bool kubernetes)
+    {
+        if (cluster.MembershipStore == LocalClusterOptions.RedisClustering)
+        {
+            return !string.IsNullOrWhiteSpace(cluster.RedisConnectionString)
+                ? true
+                : throw new OptionsValidationException(LocalClusterOptions.SectionName, typeof(LocalClusterOptions), ["Orleans:RedisConnectionString is required when Orleans:MembershipStore is redis"]);
+        }
+
+        return kubernetes && cluster.MembershipStore == LocalClusterOptions.KubernetesClustering;
+    }
+
+    /// <summary>
+    /// Whether to use Orleans' Kubernetes hosting (<c>UseKubernetesHosting</c>): <c>Orleans:KubernetesHosting</c>, else on
+    /// in a pod (the downward API's <c>POD_NAME</c> is set, as the chart does) when the silos form a cluster.
+    /// </summary>
+    private static bool PodHosting(LocalClusterOptions cluster, bool kubernetes, bool clustered)
+    {
+        var inPod = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(LocalClusterOptions.PodNameVariable));
+        if (cluster.KubernetesHosting is not true)
+        {
+            return cluster.KubernetesHosting is null && kubernetes && clustered && inPod;
+        }
+
+        string? missing = !kubernetes ? "Kubernetes mode"
+            : !clustered ? "Orleans:MembershipStore kubernetes or redis"
+            : !inPod ? $"the {LocalClusterOptions.PodNameVariable} and {LocalClusterOptions.PodNamespaceVariable} environment variables (the downward API)"
+            : null;
+        return missing is null
+            ? true
+            : throw new OptionsValidationException(LocalClusterOptions.SectionName, typeof(LocalClusterOptions), [$"Orleans:KubernetesHosting=true needs {missing}"]);
     }
 
     /// <summary>Where other silos reach this one: configured, else <c>POD_IP</c>, else a specific listen address, else loopback.</summary>

@@ -46,7 +46,7 @@ internal static class KubernetesMembershipHostingExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesMembershipOptions>, KubernetesMembershipOptionsValidator>());
-        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(KubernetesHostingExtensions.ClientConfiguration(
+        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(KubernetesModeExtensions.ClientConfiguration(
             sp.GetRequiredService<IConfiguration>()[$"{KubernetesOptions.SectionName}:{nameof(KubernetesOptions.Kubeconfig)}"])));
         services.TryAddSingleton<KubernetesMembershipTable>();
     }

@@ -47,7 +47,7 @@ public sealed class ScalerConfigurationTests
             (listen.GrpcPort, listen.MetricsPort, listen.HealthPort));
         Assert.Equal((chart.ContainerPort("orleans-silo"), chart.ContainerPort("orleans-gw")), (cluster.SiloPort, cluster.GatewayPort));
         Assert.Equal(chart.Env("Orleans__ClusterId"), cluster.ClusterId);
-        Assert.Equal("kubernetes", cluster.Clustering);
+        Assert.Equal("kubernetes", cluster.MembershipStore);
     }
 
     /// <summary>What the scaler's configuration holds in the pod: its environment (<c>__</c> read as <c>:</c>) and its command line.</summary>

@@ -106,6 +106,17 @@ internal sealed class KaitoCluster : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>Writes a running Pod, as the one a scaler process pretends to run in (<c>POD_NAME</c>).</summary>
+    public JsonObject Pod(string name, string ns) =>
+        Api.Store.Create(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "scaler", ["image"] = "orleans-kaito-scaler" }) },
+            ["status"] = new JsonObject { ["podIP"] = "127.0.0.1", ["phase"] = "Running" },
+        });
+
     public bool DeleteWorkspace(string name, string ns = "default") => Api.Store.Delete(KaitoApi, "Workspace", ns, name);
 
     public bool DeleteInferenceSet(string name, string ns = "default") => Api.Store.Delete(KaitoApi, "InferenceSet", ns, name);

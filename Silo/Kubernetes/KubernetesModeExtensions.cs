@@ -5,7 +5,7 @@ using OrleansKaitoScaler.Grains.Inventory;
 namespace OrleansKaitoScaler.Silo.Kubernetes;
 
 /// <summary>Composes Kubernetes mode: the API client, the start-up check and the watch-fed inventory.</summary>
-internal static class KubernetesHostingExtensions
+internal static class KubernetesModeExtensions
 {
     /// <summary>
     /// Registers Kubernetes mode. Call before <c>UseOrleans</c>: hosted services start in registration order, and the
