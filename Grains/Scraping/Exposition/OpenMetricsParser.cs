@@ -41,7 +41,8 @@ internal sealed class OpenMetricsParser(FamilyAccumulator sink)
             }
         }
 
-        return new ExpositionError(reader.LineNumber, "missing '# EOF' at the end");
+        // An empty body has no line 0: the missing '# EOF' is reported on line 1, where it should have been.
+        return new ExpositionError(Math.Max(reader.LineNumber, 1), "missing '# EOF' at the end");
     }
 
     private string? Metadata(ReadOnlySpan<byte> line)

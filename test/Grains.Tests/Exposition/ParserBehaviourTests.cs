@@ -139,6 +139,17 @@ public sealed class ParserBehaviourTests
         Assert.False(string.IsNullOrWhiteSpace(selective.Error.Message));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a")]
+    public void An_empty_OpenMetrics_body_is_rejected_on_line_1_whatever_is_requested(string family)
+    {
+        var result = family.Length == 0 ? OpenMetrics("") : OpenMetrics("", family);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(1, result.Error!.Line);
+    }
+
     [Fact]
     public void A_gzip_body_is_rejected_at_its_first_line()
     {
