@@ -80,7 +80,8 @@ internal sealed record FleetOptions
         Sets = 20,
         ReplicasPerSet = 2,
         WindowSeconds = 3,
-        SiloCounts = mode == "fleet" ? [1, 3] : [1],
+        // Smoke: the capacity step is the one-silo run; three silos show the split. Each silo start costs seconds.
+        SiloCounts = mode == "fleet" ? [3] : [1],
         SignalSteps = 3,
         KedaPolling = TimeSpan.FromSeconds(1),
     };

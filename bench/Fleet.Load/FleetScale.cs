@@ -139,7 +139,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
     {
         output.WriteLine();
         output.WriteLine($"## Silos: {options.Sets:N0} InferenceSets, the same run with 1 and with 3 silo processes on 127.0.0.1 (KEDA calls round-robin over their gateways)");
-        output.WriteLine("| silos | scrapes per silo in the span | missed % | CPU (cores, all silos) | peak RSS (MB, per silo) |");
+        output.WriteLine("| silos | scrapes per silo (warm-up + span) | missed % | CPU (cores, all silos) | peak RSS (MB, per silo) |");
         output.WriteLine("| ---: | --- | ---: | ---: | --- |");
         var inventory = await GrowAsync(fleet, options.Sets);
         inventory.Write(inventoryPath, options.Sets);
