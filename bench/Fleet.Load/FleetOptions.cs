@@ -54,6 +54,9 @@ internal sealed record FleetOptions
     /// <summary>How often KEDA asks each InferenceSet while the fleet runs (HPA's sync period).</summary>
     public TimeSpan KedaPolling { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>More scaler command-line arguments for every silo, e.g. <c>--Scrape:CheckpointWindows false</c>.</summary>
+    public IReadOnlyList<string> ScalerArgs { get; init; } = [];
+
     public const string Usage = """
         Usage: Fleet.Load [--mode fleet|prometheus] [--smoke] [options]
           --mode fleet        issue 5: capacity steps, GetMetrics latency, 1 vs 3 silos, memory per InferenceSet
@@ -63,6 +66,7 @@ internal sealed record FleetOptions
           --interval 00:00:05 --steps 250,500,1000,2000,4000 --warmup 00:00:10 --span 00:00:40 --budget 00:08:00
           --calls-per-second 1000 --latency-span 00:00:20 --sets 1000 --replicas 1 --window 300 --silos 1,3
           --signal-steps 20 --capture <file in fixtures/vllm-metrics> --keda-polling 00:00:15 --missed-limit 0.001
+          --scaler-args "--Scrape:CheckpointWindows false"   more arguments for every silo
         """;
 
     /// <summary>The smallest run that still goes through every part: a CI smoke test.</summary>
@@ -126,6 +130,7 @@ internal sealed record FleetOptions
                 "--signal-steps" => o with { SignalSteps = Int(v) },
                 "--capture" => o with { Capture = v },
                 "--keda-polling" => o with { KedaPolling = Time(v) },
+                "--scaler-args" => o with { ScalerArgs = v.Split(' ', StringSplitOptions.RemoveEmptyEntries) },
                 "--missed-limit" => o with { MissedLimit = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option {args[i - 1]}\n{Usage}"),
             };

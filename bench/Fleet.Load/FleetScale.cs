@@ -69,7 +69,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         output.WriteLine("| InferenceSets | endpoints | scrapes/s | rounds expected | missed | missed % | silo CPU (cores) | silo peak RSS (MB) | GetMetrics not Ok |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         new FleetInventory([], options.ReplicasPerSet).Write(inventoryPath, 0);
-        await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null);
+        await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs);
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         var budget = Stopwatch.StartNew();
         var sustained = 0;
@@ -148,8 +148,8 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             var silos = new List<SiloProcess>();
             try
             {
-                silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null));
-                silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort))));
+                silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs));
+                silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort, options.ScalerArgs))));
                 using var keda = new KedaCaller(silos.Select(s => s.GrpcUrl), KedaCaller.QueueTrigger);
                 await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
                 var before = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));
@@ -184,6 +184,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 "--grpc-port", Port(), "--metrics-port", Port(), "--health-port", Port(), "--silo-port", Port(), "--gateway-port", Port(),
                 "--scrape-interval", options.Interval.ToString("c", CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
+                .. options.ScalerArgs,
             ]);
         await app.StartAsync();
         try

@@ -73,8 +73,8 @@ internal sealed class PrometheusComparison(FleetOptions options, TextWriter outp
         var silos = new List<SiloProcess>();
         try
         {
-            silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null));
-            silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort))));
+            silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs));
+            silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort, options.ScalerArgs))));
             using var keda = new KedaCaller(silos.Select(s => s.GrpcUrl), KedaCaller.QueueTrigger);
             await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
             using var stop = new CancellationTokenSource();
@@ -136,7 +136,7 @@ internal sealed class PrometheusComparison(FleetOptions options, TextWriter outp
     private async Task<Signal> TimeToSignalAsync(FleetInventory inventory, string inventoryPath, IReadOnlyList<PortFleet.Replica> replicas)
     {
         await using var prometheus = await PrometheusServer.StartAsync(replicas.Select(r => r.Url), options.Interval);
-        await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null);
+        await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs);
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
         await prometheus.WaitForSamplesAsync("vllm:num_requests_waiting", 2, TimeSpan.FromSeconds(30) + (3 * options.Interval));
