@@ -1,0 +1,21 @@
+namespace OrleansKaitoScaler.Fleet.Load;
+
+/// <summary>The driver's entry point, callable from a test (the smoke test runs it with <c>--smoke</c>).</summary>
+internal static class FleetDriver
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var options = FleetOptions.Parse(args);
+        output.WriteLine($"Fleet.Load --mode {options.Mode}{(options.Smoke ? " --smoke" : "")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+        if (options.Mode == "fleet")
+        {
+            await new FleetScale(options, output).RunAsync();
+        }
+        else
+        {
+            await new PrometheusComparison(options, output).RunAsync();
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansKaitoScaler.Silo.Hosting;
+using OrleansKaitoScaler.TestSupport;
+
+namespace OrleansKaitoScaler.Fleet.Load;
+
+/// <summary>
+/// Issue 5: how large a fleet one silo scrapes on time, what a KEDA call costs meanwhile, how the load splits over
+/// three silos, and what an InferenceSet with a 5-minute window weighs.
+/// </summary>
+internal sealed class FleetScale(FleetOptions options, TextWriter output)
+{
+    public async Task RunAsync()
+    {
+        var padding = CapturePadding.From(options.Capture);
+        await using var fleet = new PortFleet(padding);
+        var folder = Directory.CreateTempSubdirectory("oks-fleet-");
+        try
+        {
+            var probe = (await fleet.AddAsync(1))[0];
+            output.WriteLine($"Body: {probe.Served().Length:N0} bytes (simulator + families of {options.Capture}); scrape interval {options.Interval.TotalSeconds:0.###} s; " +
+                $"{options.ReplicasPerSet} replica(s) per InferenceSet; {Environment.ProcessorCount} cores");
+            var inventoryPath = Path.Combine(folder.FullName, "inventory.yaml");
+            if (options.Phases.Contains("capacity"))
+            {
+                await CapacityAsync(fleet, inventoryPath);
+            }
+
+            if (options.Phases.Contains("silos"))
+            {
+                await SilosAsync(fleet, inventoryPath);
+            }
+
+            if (options.Phases.Contains("memory"))
+            {
+                await MemoryAsync(fleet, inventoryPath);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private async Task<FleetInventory> GrowAsync(PortFleet fleet, int sets)
+    {
+        // Replica 0 is the probe that measured the body; the fleet proper starts after it.
+        var needed = (sets * options.ReplicasPerSet) + 1 - fleet.Replicas.Count;
+        while (needed > 0)
+        {
+            var batch = Math.Min(needed, 1000);
+            await fleet.AddAsync(batch);
+            needed -= batch;
+        }
+
+        return new FleetInventory(fleet.Replicas.Skip(1).Take(sets * options.ReplicasPerSet).ToArray(), options.ReplicasPerSet);
+    }
+
+    private async Task CapacityAsync(PortFleet fleet, string inventoryPath)
+    {
+        output.WriteLine();
+        output.WriteLine($"## Capacity: one silo process, InferenceSets stepped up (warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Span.TotalSeconds:0} s each; missed deadline = a round more than half an interval late or skipped)");
+        output.WriteLine("| InferenceSets | endpoints | scrapes/s | rounds expected | missed | missed % | silo CPU (cores) | silo peak RSS (MB) | GetMetrics not Ok |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        new FleetInventory([], options.ReplicasPerSet).Write(inventoryPath, 0);
+        await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs);
+        using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
+        var budget = Stopwatch.StartNew();
+        var sustained = 0;
+        LatencySummary? latency = null;
+        foreach (var sets in options.Steps)
+        {
+            if (budget.Elapsed > options.Budget)
+            {
+                output.WriteLine($"(stopped before {sets}: the {options.Budget.TotalMinutes:0.#}-minute budget is spent)");
+                break;
+            }
+
+            var inventory = await GrowAsync(fleet, sets);
+            inventory.Write(inventoryPath, sets);
+            await keda.RegisterAllAsync(sets, TimeSpan.FromMinutes(2));
+            var (deadlines, cpu, notOk) = await MeasureAsync([silo], inventory, keda, sets);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {sets:N0} | {sets * options.ReplicasPerSet:N0} | {deadlines.Scrapes / options.Span.TotalSeconds:N0} | {deadlines.Expected:N0} | {deadlines.Missed:N0} | {deadlines.MissedFraction * 100:0.###} % | {cpu / options.Span.TotalSeconds:0.00} | {silo.PeakRssBytes / 1e6:N0} | {notOk:N0} |"));
+            if (deadlines.MissedFraction >= options.MissedLimit)
+            {
+                break;
+            }
+
+            sustained = sets;
+            if (sets == options.Sets)
+            {
+                latency = await keda.PaceAsync(sets, options.CallsPerSecond, options.LatencySpan);
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine($"capacity: {sustained:N0} InferenceSets sustained by one silo at a {options.Interval.TotalSeconds:0.###} s interval with < {options.MissedLimit * 100:0.###} % missed deadlines (the largest step tried that passed)");
+        if (latency is not null)
+        {
+            output.WriteLine();
+            output.WriteLine($"## GetMetrics latency: {options.CallsPerSecond:N0} calls/s open loop over gRPC for {options.LatencySpan.TotalSeconds:0} s, {options.Sets:N0} InferenceSets scraping meanwhile");
+            PrintLatency(latency);
+        }
+    }
+
+    private void PrintLatency(LatencySummary latency)
+    {
+        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} |"));
+    }
+
+    /// <summary>Warm-up with KEDA polling, then the measured span: deadlines at the replicas, CPU of the silos.</summary>
+    private async Task<(ScrapeDeadlines Deadlines, double CpuSeconds, long NotOk)> MeasureAsync(
+        IReadOnlyList<SiloProcess> silos, FleetInventory inventory, KedaCaller keda, int sets)
+    {
+        using var stop = new CancellationTokenSource(options.Warmup + options.Span);
+        var polling = keda.PollAsync(sets, options.KedaPolling, stop.Token);
+        await Task.Delay(options.Warmup);
+        var replicas = Enumerable.Range(0, sets).SelectMany(inventory.ReplicasOf).ToArray();
+        ScrapeDeadlines.Start(replicas, options.Interval);
+        var cpu = silos.Sum(s => s.CpuSeconds);
+        await Task.Delay(options.Span);
+        var deadlines = ScrapeDeadlines.End(replicas, options.Interval, options.Span);
+        cpu = silos.Sum(s => s.CpuSeconds) - cpu;
+        var (_, notOk) = await polling;
+        return (deadlines, cpu, notOk);
+    }
+
+    private async Task SilosAsync(PortFleet fleet, string inventoryPath)
+    {
+        output.WriteLine();
+        output.WriteLine($"## Silos: {options.Sets:N0} InferenceSets, the same run with 1 and with 3 silo processes on 127.0.0.1 (KEDA calls round-robin over their gateways)");
+        output.WriteLine("| silos | scrapes per silo (warm-up + span) | missed % | CPU (cores, all silos) | peak RSS (MB, per silo) |");
+        output.WriteLine("| ---: | --- | ---: | ---: | --- |");
+        var inventory = await GrowAsync(fleet, options.Sets);
+        inventory.Write(inventoryPath, options.Sets);
+        foreach (var count in options.SiloCounts)
+        {
+            var silos = new List<SiloProcess>();
+            try
+            {
+                silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs));
+                silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort, options.ScalerArgs))));
+                using var keda = new KedaCaller(silos.Select(s => s.GrpcUrl), KedaCaller.QueueTrigger);
+                await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
+                var before = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));
+                var (deadlines, cpu, _) = await MeasureAsync(silos, inventory, keda, options.Sets);
+                var after = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));
+                var perSilo = string.Join(" / ", after.Zip(before, (a, b) => (a - b).ToString("N0", CultureInfo.InvariantCulture)));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {count} | {perSilo} | {deadlines.MissedFraction * 100:0.###} % | {cpu / options.Span.TotalSeconds:0.00} | {string.Join(" / ", silos.Select(s => (s.PeakRssBytes / 1e6).ToString("N0", CultureInfo.InvariantCulture)))} |"));
+            }
+            finally
+            {
+                foreach (var silo in silos)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// In process, so the managed heap can be read after a full GC: baseline with the silo up and an empty inventory,
+    /// then N InferenceSets each asked for the queue (sum) and time-to-first-token over a <c>metricCacheWindow</c>
+    /// window (windowed-avg), kept polling until the window is full.
+    /// </summary>
+    private async Task MemoryAsync(PortFleet fleet, string inventoryPath)
+    {
+        var inventory = await GrowAsync(fleet, options.Sets);
+        new FleetInventory([], options.ReplicasPerSet).Write(inventoryPath, 0);
+        var app = ScalerApp.Build(
+            [
+                "--inventory", inventoryPath, "--listen", "127.0.0.1",
+                "--grpc-port", Port(), "--metrics-port", Port(), "--health-port", Port(), "--silo-port", Port(), "--gateway-port", Port(),
+                "--scrape-interval", options.Interval.ToString("c", CultureInfo.InvariantCulture),
+                "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
+                .. options.ScalerArgs,
+            ]);
+        await app.StartAsync();
+        var stopped = false;
+        try
+        {
+            var grpc = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+            using var queue = new KedaCaller([grpc], KedaCaller.QueueTrigger);
+            using var ttft = new KedaCaller([grpc], new Dictionary<string, string>
+            {
+                ["metricName"] = "vllm:time_to_first_token_seconds",
+                ["aggregation"] = "windowed-avg",
+                ["metricCacheWindow"] = options.WindowSeconds.ToString(CultureInfo.InvariantCulture),
+                ["threshold"] = "0.5",
+            });
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var baseline = ManagedHeap();
+            inventory.Write(inventoryPath, options.Sets);
+            await queue.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
+            await Parallel.ForAsync(0, options.Sets, async (i, token) => await ttft.GetMetricsAsync(i, token));
+
+            // Fill the window: its length, plus two intervals so the retention's slack round is there too.
+            var fill = TimeSpan.FromSeconds(options.WindowSeconds) + (2 * options.Interval);
+            using var stop = new CancellationTokenSource(fill);
+            var polls = await Task.WhenAll(queue.PollAsync(options.Sets, options.KedaPolling, stop.Token), ttft.PollAsync(options.Sets, options.KedaPolling, stop.Token));
+            var windowOk = await ttft.GetMetricsAsync(0) is not null;
+            var full = ManagedHeap();
+
+            // The simulated replicas live in this process too, and their server side keeps per-connection memory
+            // (Kestrel's pooled blocks) that is not the scaler's: stop the scaler and see what the heap keeps.
+            await app.StopAsync();
+            await app.DisposeAsync();
+            stopped = true;
+            var afterStop = ManagedHeap();
+            output.WriteLine();
+            output.WriteLine($"## Memory: {options.Sets:N0} InferenceSets × {options.ReplicasPerSet} replica(s), triggers sum(vllm:num_requests_waiting) and windowed-avg(vllm:time_to_first_token_seconds) with metricCacheWindow {options.WindowSeconds} s, interval {options.Interval.TotalSeconds:0.###} s, after {fill.TotalSeconds:0} s");
+            output.WriteLine("| managed heap before (MB) | warmed (MB) | after the scaler stopped (MB) | per InferenceSet, warmed − before (KB) | per InferenceSet, warmed − stopped: the scaler's own (KB) | windowed trigger answering | KEDA calls not Ok while filling |");
+            output.WriteLine("| ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {baseline / 1e6:0.0} | {full / 1e6:0.0} | {afterStop / 1e6:0.0} | {(full - baseline) / 1024.0 / options.Sets:0.0} | {(full - afterStop) / 1024.0 / options.Sets:0.0} | {(windowOk ? "yes" : "no (warming up)")} | {polls.Sum(p => p.NotOk):N0} |"));
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Managed heap after two full, compacting collections (the second picks up what finalizers released).</summary>
+    private static long ManagedHeap()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static string Port() => FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using OrleansKaitoScaler.Abstractions.Keda;
+
+namespace OrleansKaitoScaler.Fleet.Load;
+
+/// <summary>
+/// Calls the scaler's <c>externalscaler.ExternalScaler</c> service as KEDA does: one trigger per InferenceSet, asked over
+/// gRPC (round-robin over the silos' gateways, as KEDA reaches one Service).
+/// </summary>
+internal sealed class KedaCaller : IDisposable
+{
+    private readonly GrpcChannel[] _channels;
+    private readonly ExternalScaler.ExternalScalerClient[] _clients;
+    private readonly Dictionary<string, string> _metadata;
+    private int _next;
+
+    /// <param name="metadata">Trigger metadata beyond the InferenceSet's name and namespace.</param>
+    public KedaCaller(IEnumerable<Uri> gateways, IReadOnlyDictionary<string, string> metadata)
+    {
+        _channels = [.. gateways.Select(g => GrpcChannel.ForAddress(g))];
+        _clients = [.. _channels.Select(c => new ExternalScaler.ExternalScalerClient(c))];
+        _metadata = new Dictionary<string, string>(metadata);
+    }
+
+    /// <summary>The trigger of the simple form: <c>sum</c> of <c>vllm:num_requests_waiting</c>.</summary>
+    public static IReadOnlyDictionary<string, string> QueueTrigger { get; } = new Dictionary<string, string>
+    {
+        ["metricName"] = "vllm:num_requests_waiting",
+        ["threshold"] = "10",
+    };
+
+    /// <summary>One GetMetrics for InferenceSet <paramref name="set"/>: its value, or null when not Ok.</summary>
+    public async Task<double?> GetMetricsAsync(int set, CancellationToken cancellationToken = default)
+    {
+        var client = _clients[(uint)Interlocked.Increment(ref _next) % _clients.Length];
+        try
+        {
+            var response = await client.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = Reference(set) }, cancellationToken: cancellationToken);
+            return response.MetricValues[0].MetricValueFloat;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Asks every InferenceSet until each answers Ok (its first call starts its scraping), bounded.</summary>
+    public async Task RegisterAllAsync(int sets, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, sets, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+        {
+            while (await GetMetricsAsync(i, token) is null)
+            {
+                if (deadline.Elapsed > within)
+                {
+                    throw new TimeoutException($"InferenceSet {FleetInventory.Name(i)} did not answer Ok within {within}");
+                }
+
+                await Task.Delay(200, token);
+            }
+        });
+    }
+
+    /// <summary>
+    /// KEDA's polling: every InferenceSet once per <paramref name="period"/>, spread evenly, until
+    /// <paramref name="cancellationToken"/> fires. Returns (calls, answers that were not Ok).
+    /// </summary>
+    public async Task<(long Calls, long NotOk)> PollAsync(int sets, TimeSpan period, CancellationToken cancellationToken)
+    {
+        long calls = 0, notOk = 0;
+        var pending = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (long k = 0; !cancellationToken.IsCancellationRequested; k++)
+            {
+                var due = period * ((double)k / sets);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed, cancellationToken);
+                }
+
+                var set = (int)(k % sets);
+                pending.Add(Call(set));
+                if (pending.Count > 256)
+                {
+                    pending.RemoveAll(t => t.IsCompleted);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The window ended.
+        }
+
+        await Task.WhenAll(pending);
+        return (calls, notOk);
+
+        async Task Call(int set)
+        {
+            var value = await GetMetricsAsync(set, CancellationToken.None);
+            Interlocked.Increment(ref calls);
+            if (value is null)
+            {
+                Interlocked.Increment(ref notOk);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Open-loop load: <paramref name="perSecond"/> GetMetrics calls a second, round-robin over the InferenceSets, for
+    /// <paramref name="duration"/>; each call's latency from send to answer. Calls are sent on schedule whether or not
+    /// earlier ones have answered, so a slow answer cannot slow the caller down and hide itself (no coordinated omission).
+    /// </summary>
+    public async Task<LatencySummary> PaceAsync(int sets, int perSecond, TimeSpan duration)
+    {
+        var latencies = new double[(int)(perSecond * duration.TotalSeconds)];
+        var failures = 0;
+        var calls = new Task[latencies.Length];
+        var clock = Stopwatch.StartNew();
+        for (var k = 0; k < latencies.Length; k++)
+        {
+            var due = TimeSpan.FromSeconds((double)k / perSecond);
+            if (due - clock.Elapsed > TimeSpan.FromMilliseconds(2))
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var index = k;
+            calls[k] = Task.Run(async () =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                if (await GetMetricsAsync(index % sets) is null)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            });
+        }
+
+        await Task.WhenAll(calls);
+        return LatencySummary.Of(latencies, clock.Elapsed, failures);
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+    }
+
+    private ScaledObjectRef Reference(int set)
+    {
+        var reference = new ScaledObjectRef { Name = FleetInventory.Name(set), Namespace = FleetInventory.Namespace(set) };
+        reference.ScalerMetadata.Add(_metadata);
+        reference.ScalerMetadata["inferenceSetName"] = FleetInventory.Name(set);
+        reference.ScalerMetadata["inferenceSetNamespace"] = FleetInventory.Namespace(set);
+        return reference;
+    }
+}
+
+/// <summary>Latency percentiles of a paced run.</summary>
+internal sealed record LatencySummary(int Calls, double CallsPerSecond, double P50Ms, double P99Ms, double MaxMs, int Failures)
+{
+    public static LatencySummary Of(double[] latencies, TimeSpan elapsed, int failures)
+    {
+        var sorted = latencies.Order().ToArray();
+        return new LatencySummary(sorted.Length, sorted.Length / elapsed.TotalSeconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted.Length == 0 ? 0 : sorted[^1], failures);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
