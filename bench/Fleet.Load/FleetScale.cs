@@ -148,8 +148,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             var silos = new List<SiloProcess>();
             try
             {
-                silos.Add(await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs));
-                silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => SiloProcess.StartAsync(inventoryPath, options.Interval, silos[0].SiloPort, options.ScalerArgs))));
+                await SiloProcess.StartClusterAsync(silos, count, inventoryPath, options.Interval, options.ScalerArgs);
                 using var keda = new KedaCaller(silos.Select(s => s.GrpcUrl), KedaCaller.QueueTrigger);
                 await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
                 var before = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));

@@ -33,6 +33,16 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo assembly built beside this driver (the project reference copies it into our output folder).</summary>
     public static string SiloAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansKaitoScaler.Silo.dll");
 
+    /// <summary>
+    /// Starts <paramref name="count"/> silos into <paramref name="silos"/>: the first, then the rest at once joining it
+    /// through its silo port (localhost clustering). The caller disposes what was added, also after a failure.
+    /// </summary>
+    public static async Task StartClusterAsync(List<SiloProcess> silos, int count, string inventory, TimeSpan scrapeInterval, IEnumerable<string>? extra)
+    {
+        silos.Add(await StartAsync(inventory, scrapeInterval, primarySiloPort: null, extra));
+        silos.AddRange(await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(inventory, scrapeInterval, silos[0].SiloPort, extra))));
+    }
+
     /// <summary>Starts a silo reading <paramref name="inventory"/>, joining the silo on <paramref name="primarySiloPort"/> when given.</summary>
     public static async Task<SiloProcess> StartAsync(string inventory, TimeSpan scrapeInterval, int? primarySiloPort, IEnumerable<string>? extra = null)
     {
