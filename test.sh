@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Some tests drive real tools: promtool checks /metrics (Debian package
-# 'prometheus') and headless Chromium loads the pages (Debian package 'chromium'). Installs them when missing.
+# 'prometheus'), headless Chromium loads the pages (Debian package 'chromium') and the Redis membership test starts a
+# redis-server (Debian package 'redis-server'). Installs them when missing.
 # The chart tests (test/Chart.Tests) run helm: .ci/install-helm.sh uses the one on PATH or caches one in .tools/.
 set -euo pipefail
 cd "$(dirname "$0")"
