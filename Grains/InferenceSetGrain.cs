@@ -83,7 +83,16 @@ internal sealed partial class InferenceSetGrain(
     }
 
     /// <inheritdoc />
-    public Task<ActivityAnswer> GetActivity() => Task.FromResult(CurrentActivity());
+    public Task<ActivityAnswer> GetActivity()
+    {
+        var answer = CurrentActivity();
+        if (answer.Outcome == ScalerOutcome.NotFound)
+        {
+            ReleaseIfIdle();
+        }
+
+        return Task.FromResult(answer);
+    }
 
     /// <inheritdoc />
     public Task<MetricAnswer> GetMetric(MetricQuery query)
@@ -99,6 +108,7 @@ internal sealed partial class InferenceSetGrain(
 
         if (!inventory.TryGet(_key, out var snapshot))
         {
+            ReleaseIfIdle();
             return Task.FromResult(MetricAnswer.NotFound(NotFoundMessage()));
         }
 
@@ -192,6 +202,19 @@ internal sealed partial class InferenceSetGrain(
         if (answer.Outcome == ScalerOutcome.NotFound && !inventory.TryGet(_key, out _))
         {
             _observers.Clear();
+            this.DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// A call about an InferenceSet that does not exist (KEDA asking right after a deletion, or a ScaledObject naming a
+    /// missing one) activated this grain for nothing: let it go at once rather than after Orleans' idle collection
+    /// age, so active grains (<c>oks.grains.active</c>) stay the InferenceSets being served.
+    /// </summary>
+    private void ReleaseIfIdle()
+    {
+        if (_targets.IsEmpty && _observers!.Count == 0)
+        {
             this.DeactivateOnIdle();
         }
     }

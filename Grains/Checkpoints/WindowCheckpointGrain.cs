@@ -15,7 +15,16 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, ILog
     private const string MigrationKey = "checkpoint";
     private WindowCheckpoint? _checkpoint;
 
-    public Task<WindowCheckpoint?> Load() => Task.FromResult(_checkpoint);
+    public Task<WindowCheckpoint?> Load()
+    {
+        if (_checkpoint is null)
+        {
+            // Every InferenceSet activation asks; an empty copy (a new or deleted InferenceSet) has nothing to keep.
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(_checkpoint);
+    }
 
     public Task Replace(WindowCheckpoint checkpoint)
     {

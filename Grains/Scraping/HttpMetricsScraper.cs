@@ -125,6 +125,13 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
             }
 
             var format = ExpositionFormats.FromContentType(response.Content.Headers.ContentType?.ToString());
+            if (format == ExpositionFormat.PrometheusText && length > 0 && buffer[length - 1] != (byte)'\n' && IsCloseDelimited(response))
+            {
+                // Nothing but the final newline can tell a complete body from one cut short when the connection's end
+                // is the body's end: "waiting 25" cut to "waiting 2" would parse. expfmt requires the newline always.
+                return Failure(endpoint, ScrapeErrorReason.Malformed, "body ended without a final newline where the connection closed: cut short, not read", started, length);
+            }
+
             var parsed = ExpositionParser.Parse(buffer.AsSpan(0, length), format, families);
             return parsed.Succeeded
                 ? EndpointScrape.Success(endpoint.Name, parsed.Families, _time.GetElapsedTime(started), length)
@@ -200,6 +207,15 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
 
         return null;
     }
+
+    /// <summary>
+    /// An HTTP/1.x body with neither a <c>Content-Length</c> nor chunked framing ends when the connection closes, so
+    /// the client cannot notice it being cut short (with either framing a short body is an I/O error). Decompressed
+    /// bodies lose their <c>Content-Length</c> and count as close-delimited too: the check then only asks for the final
+    /// newline every real exposition ends with.
+    /// </summary>
+    private static bool IsCloseDelimited(HttpResponseMessage response) =>
+        response.Version.Major < 2 && response.Content.Headers.ContentLength is null && response.Headers.TransferEncodingChunked != true;
 
     /// <summary>Reads at most cap + 1 bytes into a pooled buffer, so an over-long body is detected without reading it all.</summary>
     private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

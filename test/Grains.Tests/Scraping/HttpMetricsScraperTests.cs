@@ -179,6 +179,36 @@ public sealed class HttpMetricsScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_cut_mid_line_where_the_connection_closes_is_malformed_not_a_smaller_number()
+    {
+        // No Content-Length, not chunked: the body ends where the connection does. "25" cut to "2" must not parse as 2.
+        await using var raw = new RawHttpEndpoint { Response = RawHttpEndpoint.CloseDelimited("# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting 2") };
+
+        var cut = await _scraper.ScrapeAsync(new ScrapeEndpoint("cut", new Uri($"http://127.0.0.1:{raw.Port}/metrics")), s_timeout, s_families, CancellationToken.None);
+        raw.Response = RawHttpEndpoint.CloseDelimited("vllm:num_requests_waiting 25\n");
+        var whole = await _scraper.ScrapeAsync(new ScrapeEndpoint("whole", new Uri($"http://127.0.0.1:{raw.Port}/metrics")), s_timeout, s_families, CancellationToken.None);
+
+        Assert.Equal(ScrapeErrorReason.Malformed, cut.ErrorReason);
+        Assert.Contains("final newline", cut.Error, StringComparison.Ordinal);
+        Assert.Equal(25, whole.Families!["vllm:num_requests_waiting"].Value);
+    }
+
+    [Fact]
+    public async Task A_body_with_a_Content_Length_needs_no_final_newline()
+    {
+        _endpoint.Respond = c =>
+        {
+            c.Response.ContentType = "text/plain; version=0.0.4";
+            c.Response.ContentLength = "vllm:num_requests_waiting 3".Length;
+            return c.Response.WriteAsync("vllm:num_requests_waiting 3");
+        };
+
+        var scrape = await Scrape();
+
+        Assert.Equal(3, scrape.Families!["vllm:num_requests_waiting"].Value);
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_recorded()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains;
+using OrleansKaitoScaler.Grains.Inventory;
+using OrleansKaitoScaler.Grains.Placement;
+using OrleansKaitoScaler.Grains.Scraping;
+using OrleansKaitoScaler.TestSupport;
+
+namespace OrleansKaitoScaler.Faults.Tests.Cluster;
+
+/// <summary>
+/// A TestingHost cluster of InferenceSet grains over a <see cref="VllmFleet"/> whose inventory a test changes while it
+/// runs: InferenceSets come and go and change their replica count, and every silo (including one started later) gets
+/// the same inventory, as each would from its own watch. InferenceSet <c>i</c>'s replicas each wait
+/// <see cref="Waiting"/>(i) requests and generate <see cref="TokensPerSecond"/>(i) tokens/s. Replicas of removed
+/// InferenceSets keep answering, so a grain that kept scraping them would show in <see cref="VllmFleet.Scrapes"/>.
+/// </summary>
+public sealed class ChurnCluster : IAsyncDisposable
+{
+    public const string Tokens = "vllm:generation_tokens_total";
+    public const string WaitingFamily = "vllm:num_requests_waiting";
+    public const double SumThreshold = 1000;
+
+    private readonly ConcurrentDictionary<int, int> _live = new();
+    private readonly Lock _publish = new();
+
+    private ChurnCluster(VllmFleet fleet, TimeSpan interval) => (Fleet, Interval) = (fleet, interval);
+
+    internal static ChurnCluster? Current { get; private set; }
+
+    public VllmFleet Fleet { get; }
+
+    public TimeSpan Interval { get; }
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Live InferenceSets and their replica counts.</summary>
+    public IReadOnlyDictionary<int, int> Live => _live;
+
+    public static async Task<ChurnCluster> StartAsync(int silos, IEnumerable<(int InferenceSet, int Replicas)> inferenceSets, TimeSpan interval)
+    {
+        var fleet = await VllmFleet.StartAsync();
+        var scaler = new ChurnCluster(fleet, interval);
+        foreach (var (i, replicas) in inferenceSets)
+        {
+            scaler.Set(i, replicas, publish: false);
+        }
+
+        Current = scaler;
+        var builder = new TestClusterBuilder((short)silos);
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        scaler.Cluster = builder.Build();
+        await scaler.Cluster.DeployAsync();
+        return scaler;
+    }
+
+    public static InferenceSetKey Key(int i) => new("default", $"is-{i:D5}");
+
+    public static double TokensPerSecond(int i) => 10 + ((i % 7) * 10);
+
+    public static double Waiting(int i) => 1 + (i % 5);
+
+    public static MetricQuery RateQuery(int windowSeconds) =>
+        new(ScrapeProfile.Default, Tokens, Aggregation.Rate, 1, TimeSpan.FromSeconds(windowSeconds), 0.95);
+
+    public static MetricQuery SumQuery() => new(ScrapeProfile.Default, WaitingFamily, Aggregation.Sum, SumThreshold, TimeSpan.FromSeconds(300), 0.95);
+
+    /// <summary>Adds InferenceSet <paramref name="i"/> or changes its replica count, and tells every silo.</summary>
+    public void Set(int i, int replicas, bool publish = true)
+    {
+        for (var r = 0; r < replicas; r++)
+        {
+            Fleet.Replica(Host(i, r), () => new VllmMetrics { TokensPerSecond = TokensPerSecond(i), Waiting = Waiting(i) });
+        }
+
+        _live[i] = replicas;
+        if (publish)
+        {
+            Publish();
+        }
+    }
+
+    /// <summary>Deletes InferenceSet <paramref name="i"/> from every silo's inventory.</summary>
+    public void Remove(int i)
+    {
+        _live.TryRemove(i, out _);
+        Publish();
+    }
+
+    /// <summary>The grain as our gateway reaches it: from inside the primary silo, which the tests never stop.</summary>
+    public IInferenceSetGrain Grain(int i) => PrimaryServices.GetRequiredService<IGrainFactory>().GetGrain<IInferenceSetGrain>(Key(i).ToString());
+
+    public IServiceProvider PrimaryServices => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
+
+    /// <summary>InferenceSet grains active per running silo (<c>oks.grains.active</c>).</summary>
+    public int ActiveInferenceSetGrains() =>
+        Cluster.Silos.OfType<InProcessSiloHandle>().Sum(s => s.SiloHost.Services.GetRequiredService<LocalInferenceSets>().Count);
+
+    /// <summary>Activations per grain class over the cluster, from Orleans' management grain.</summary>
+    public async Task<Dictionary<string, int>> ActivationsAsync()
+    {
+        var statistics = await PrimaryServices.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        // GrainType is a class or a grain type name depending on the Orleans version: match either spelling.
+        return new Dictionary<string, int>
+        {
+            ["InferenceSetGrain"] = statistics.Where(s => s.GrainType.Contains("inferenceset", StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount),
+            ["WindowCheckpointGrain"] = statistics.Where(s => s.GrainType.Contains("windowcheckpoint", StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Fleet.DisposeAsync();
+        Current = null;
+    }
+
+    private static string Host(int i, int replica) => $"is-{i:D5}-{replica}.default.svc.cluster.local";
+
+    private List<InferenceSetSnapshot> Snapshots() =>
+        [.. _live.Select(s => new InferenceSetSnapshot(
+            Key(s.Key), true, s.Value, s.Value,
+            [.. Enumerable.Range(0, s.Value).Select(r => new InferenceSetService($"is-{s.Key:D5}-{r}", Host(s.Key, r), 5000))]))];
+
+    private void Publish()
+    {
+        lock (_publish)
+        {
+            var snapshots = Snapshots();
+            foreach (var silo in Cluster.Silos.OfType<InProcessSiloHandle>())
+            {
+                silo.SiloHost.Services.GetRequiredService<InferenceSetInventory>().Replace(snapshots);
+            }
+        }
+    }
+
+    private sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var scaler = Current ?? throw new InvalidOperationException("ChurnCluster.Current is not set");
+
+            // As ScalerCluster: a killed silo is declared dead in a few seconds.
+            siloBuilder.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            });
+            siloBuilder.ConfigureServices(services =>
+            {
+                services.AddInferenceSetGrains();
+                services.Configure<ScrapeOptions>(o =>
+                {
+                    o.Interval = scaler.Interval;
+                    o.ConnectCallback = scaler.Fleet.Dns.ConnectAsync;
+                });
+                services.Configure<BalanceOptions>(o => o.Interval = TimeSpan.FromSeconds(5));
+                services.AddSingleton(_ =>
+                {
+                    var inventory = new InferenceSetInventory();
+                    lock (scaler._publish)
+                    {
+                        inventory.Replace(scaler.Snapshots());
+                    }
+
+                    return inventory;
+                });
+            });
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OneClusterAtATime
+{
+    public const string Name = "Orleans clusters";
+}
