@@ -51,7 +51,10 @@ internal static class WindowSelection
 
     /// <summary>
     /// Each endpoint's successful samples of the family in time order (a scraped endpoint lacking the family reads 0,
-    /// as everywhere else: vLLM creates some series only at the first request).
+    /// as everywhere else: vLLM creates some series only at the first request). A sample is timed when its body had
+    /// arrived (the round's start plus the endpoint's latency), not when the round started: the replica reads its
+    /// counters when the request reaches it, and a request that left late (a new connection after a hand-over, a busy
+    /// thread pool) would otherwise carry a later counter under an earlier time and inflate a rate.
     /// </summary>
     public static Dictionary<string, List<(DateTimeOffset At, Scraping.Exposition.FamilyValue Value)>> ByEndpoint(IReadOnlyList<ScrapeRound> rounds, string family)
     {
@@ -66,7 +69,7 @@ internal static class WindowSelection
                     series.Add(endpoint.Endpoint, samples);
                 }
 
-                samples.Add((round.At, endpoint.Families!.TryGetValue(family, out var value) ? value : Absent));
+                samples.Add((round.At + endpoint.Latency, endpoint.Families!.TryGetValue(family, out var value) ? value : Absent));
             }
         }
 

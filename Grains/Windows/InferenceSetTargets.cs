@@ -136,8 +136,9 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         var families = target.FamilyNames;
         var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
 
-        // A round is stamped when its requests go out, as Prometheus stamps a sample at scrape start: the values
-        // describe that moment, and a slow replica must not stretch the time a rate is divided by.
+        // A round is stamped when its requests go out, as Prometheus stamps a scrape at its start: window membership,
+        // staleness and gaps go by that stamp. Rates time each endpoint's sample when its body had arrived (stamp plus
+        // latency, WindowSelection.ByEndpoint), because the replica reads its counters only when the request reaches it.
         var startedAt = time.GetUtcNow();
         var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
         target.Window.Add(new ScrapeRound(startedAt, results, families));

@@ -27,6 +27,12 @@ public sealed class ChurnCluster : IAsyncDisposable
     private readonly ConcurrentDictionary<int, int> _live = new();
     private readonly Lock _publish = new();
 
+    /// <summary>
+    /// Every silo's inventory from the moment it is built, not from when TestingHost lists the silo: a silo still
+    /// starting must get the changes published meanwhile, as a real silo's own watch would.
+    /// </summary>
+    private readonly List<InferenceSetInventory> _inventories = [];
+
     private ChurnCluster(VllmFleet fleet, TimeSpan interval) => (Fleet, Interval) = (fleet, interval);
 
     internal static ChurnCluster? Current { get; private set; }
@@ -131,9 +137,9 @@ public sealed class ChurnCluster : IAsyncDisposable
         lock (_publish)
         {
             var snapshots = Snapshots();
-            foreach (var silo in Cluster.Silos.OfType<InProcessSiloHandle>())
+            foreach (var inventory in _inventories)
             {
-                silo.SiloHost.Services.GetRequiredService<InferenceSetInventory>().Replace(snapshots);
+                inventory.Replace(snapshots);
             }
         }
     }
@@ -167,6 +173,7 @@ public sealed class ChurnCluster : IAsyncDisposable
                     lock (scaler._publish)
                     {
                         inventory.Replace(scaler.Snapshots());
+                        scaler._inventories.Add(inventory);
                     }
 
                     return inventory;
