@@ -59,11 +59,16 @@ public sealed class MtlsTests(MtlsTests.Scaler scaler) : IClassFixture<MtlsTests
     }
 
     [Fact]
-    public void The_Secrets_and_the_ClusterTriggerAuthentication_are_laid_out_as_the_Go_scaler_lays_them_out()
+    public async Task The_Secrets_and_the_ClusterTriggerAuthentication_are_laid_out_as_the_Go_scaler_lays_them_out()
     {
         var server = scaler.Api.Store.Get("v1", "Secret", MtlsClient.Namespace, MtlsClient.ServerSecret)!;
         var client = scaler.Api.Store.Get("v1", "Secret", MtlsClient.Namespace, MtlsClient.ClientSecret)!;
-        var authentication = scaler.Api.Store.Get("keda.sh/v1alpha1", "ClusterTriggerAuthentication", null, "keda-kaito-scaler-creds");
+        // Readiness waits for the server certificate; the ClusterTriggerAuthentication is written just after the
+        // Secrets, so a busy machine can answer ready a moment before it exists.
+        var authentication = await Eventually.Get(
+            () => Task.FromResult(scaler.Api.Store.Get("keda.sh/v1alpha1", "ClusterTriggerAuthentication", null, "keda-kaito-scaler-creds")),
+            a => a is not null,
+            what: "ClusterTriggerAuthentication keda-kaito-scaler-creds");
 
         Assert.Equal(["ca.crt", "ca.key", "server.crt", "server.key"], ((JsonObject)server["data"]!).Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["ca.crt", "tls.crt", "tls.key"], ((JsonObject)client["data"]!).Select(p => p.Key).Order(StringComparer.Ordinal));
