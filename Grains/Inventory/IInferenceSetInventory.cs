@@ -22,7 +22,8 @@ public interface IInferenceSetInventory
     IReadOnlyCollection<InferenceSetSnapshot> All { get; }
 
     /// <summary>
-    /// Calls <paramref name="onChange"/> whenever the InferenceSet changes or is deleted (with null).
+    /// Calls <paramref name="onChange"/> whenever the InferenceSet changes or is deleted (with null), and once with
+    /// null when the first full list shows it missing (a watcher from before the sync learns it was never there).
     /// The callback runs on the inventory's thread and must not block. Dispose to stop.
     /// </summary>
     IDisposable Watch(InferenceSetKey key, Action<InferenceSetSnapshot?> onChange);

@@ -63,6 +63,14 @@ public sealed class InferenceSetInventory : IInferenceSetInventory
                 }
             }
 
+            if (!_synced)
+            {
+                // Watched before the first list (a grain activated on a silo still starting): "not known yet" became
+                // "missing", which is a change for the watcher, though no item changed.
+                var told = changed.Select(c => c.Item1).ToHashSet();
+                changed.AddRange(_watchers.Keys.Where(k => !next.ContainsKey(k) && !told.Contains(k)).Select(k => (k, (InferenceSetSnapshot?)null)));
+            }
+
             _synced = true;
         }
 
