@@ -64,14 +64,54 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
             }
         }
 
-        if (!_targets.IsEmpty && inventory.TryGet(_key, out var snapshot))
+        if (inventory.IsSynced && !inventory.TryGet(_key, out _))
         {
-            // Carry on at once: the restored window is only as good as its newest round.
-            EnsureTimer();
-            foreach (var target in _targets.All.ToArray())
+            // Deleted while its grain moved (a silo killed, a migration, a drain's move that re-activated it): the
+            // copy outlived it. Waiting for a change event would wait forever, as the deletion was announced before
+            // this activation watched; and the call that activated it need not be KEDA's, which would let it go.
+            ForgetDeleted();
+            ReleaseAfterActivation();
+            return;
+        }
+
+        // Before the first list a missing InferenceSet cannot be told from an unknown one: the list's change event
+        // (OnInventoryChanged) settles it either way.
+        ResumeScraping();
+    }
+
+    /// <summary>
+    /// Lets an activation for a missing InferenceSet go once its activating call is done: deactivating inside
+    /// <c>OnActivateAsync</c> would reject that call, so a one-shot timer asks on the grain's first turn after it.
+    /// </summary>
+    private void ReleaseAfterActivation()
+    {
+        IGrainTimer? once = null;
+        once = this.RegisterGrainTimer(
+            () =>
             {
-                ScrapeInBackground(target, snapshot);
-            }
+                once?.Dispose();
+                if (inventory.IsSynced && !inventory.TryGet(_key, out _))
+                {
+                    ReleaseIfIdle();
+                }
+
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+    }
+
+    /// <summary>Restored targets carry on at once: the window is only as good as its newest round.</summary>
+    private void ResumeScraping()
+    {
+        if (_targets.IsEmpty || _timer is not null || !inventory.TryGet(_key, out var snapshot))
+        {
+            return;
+        }
+
+        EnsureTimer();
+        foreach (var target in _targets.All.ToArray())
+        {
+            ScrapeInBackground(target, snapshot);
         }
     }
 

@@ -158,21 +158,12 @@ internal sealed partial class InferenceSetGrain(
         if (answer.Outcome == ScalerOutcome.NotFound)
         {
             // Deleted: stop at once rather than at the next TTL, and tell streams why they end.
-            if (!_targets.IsEmpty)
-            {
-                Log.InferenceSetDeleted(logger, _key);
-            }
-
-            _targets.Clear();
-            _triggers.Clear();
-            _clampLogged.Clear();
-            StopScraping();
-            ClearCheckpoint();
-            states.Remove(_key);
-            _lastActive = null;
+            ForgetDeleted();
             return NotifyAsync(answer);
         }
 
+        // Targets restored before the silo's first list have no timer yet: the list that shows the InferenceSet starts it.
+        ResumeScraping();
         if (_lastActive != answer.IsActive)
         {
             _lastActive = answer.IsActive;
@@ -182,6 +173,23 @@ internal sealed partial class InferenceSetGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The InferenceSet is gone: its targets, triggers, window copy and state page go with it.</summary>
+    private void ForgetDeleted()
+    {
+        if (!_targets.IsEmpty)
+        {
+            Log.InferenceSetDeleted(logger, _key);
+        }
+
+        _targets.Clear();
+        _triggers.Clear();
+        _clampLogged.Clear();
+        StopScraping();
+        ClearCheckpoint();
+        states.Remove(_key);
+        _lastActive = null;
     }
 
     private ActivityAnswer CurrentActivity() =>

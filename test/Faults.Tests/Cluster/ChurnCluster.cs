@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansKaitoScaler.Abstractions.Scaling;
@@ -33,6 +34,9 @@ public sealed class ChurnCluster : IAsyncDisposable
     /// </summary>
     private readonly List<InferenceSetInventory> _inventories = [];
 
+    /// <summary>Inventories of silos started while <see cref="HoldNewSilos"/> was set: not listed yet.</summary>
+    private readonly List<InferenceSetInventory> _held = [];
+
     private ChurnCluster(VllmFleet fleet, TimeSpan interval) => (Fleet, Interval) = (fleet, interval);
 
     internal static ChurnCluster? Current { get; private set; }
@@ -43,11 +47,26 @@ public sealed class ChurnCluster : IAsyncDisposable
 
     public TestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>
+    /// Silos started from now on do not get their first list (their watch is slow to start) until
+    /// <see cref="ReleaseHeldSilos"/>: grains placed on them meanwhile see an inventory that is not synced.
+    /// </summary>
+    public bool HoldNewSilos { get; set; }
+
+    /// <summary>The grains' own log lines from every silo, for a test to explain what it finds.</summary>
+    public RecordingLoggerProvider Logs { get; } = new("OrleansKaitoScaler");
+
     /// <summary>Live InferenceSets and their replica counts.</summary>
     public IReadOnlyDictionary<int, int> Live => _live;
 
     public static async Task<ChurnCluster> StartAsync(int silos, IEnumerable<(int InferenceSet, int Replicas)> inferenceSets, TimeSpan interval)
     {
+        // Three silos, the replicas and the KEDA callers share this one process and its thread pool, and a silo
+        // starting in-process (TestingHost) blocks pool threads: on 2 cores the pool then adds threads only every
+        // half second or so, stalling scrapes by up to 1 s and moving a 12 s rate by up to 10%. A scaler pod runs one
+        // silo and blocks none (no sync-over-async in our code); give this process the threads it would have.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(completions, 64));
         var fleet = await VllmFleet.StartAsync();
         var scaler = new ChurnCluster(fleet, interval);
         foreach (var (i, replicas) in inferenceSets)
@@ -89,12 +108,35 @@ public sealed class ChurnCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes InferenceSet <paramref name="i"/> from every silo's inventory.</summary>
-    public void Remove(int i)
+    /// <summary>
+    /// Deletes InferenceSet <paramref name="i"/> from every silo's inventory but the <paramref name="lagging"/> silos',
+    /// whose watches (as a real one can) have not delivered the deletion yet; they get it with the next change.
+    /// </summary>
+    public void Remove(int i, params SiloHandle[] lagging)
     {
         _live.TryRemove(i, out _);
-        Publish();
+        Publish([.. lagging.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<InferenceSetInventory>())]);
     }
+
+    /// <summary>Gives the held silos their first list, and every change from then on.</summary>
+    public void ReleaseHeldSilos()
+    {
+        lock (_publish)
+        {
+            HoldNewSilos = false;
+            var snapshots = Snapshots();
+            foreach (var inventory in _held)
+            {
+                inventory.Replace(snapshots);
+                _inventories.Add(inventory);
+            }
+
+            _held.Clear();
+        }
+    }
+
+    /// <summary>Replica <paramref name="replica"/> of InferenceSet <paramref name="i"/>, to change what it serves.</summary>
+    public VllmMetrics Replica(int i, int replica) => Fleet.Replica(Host(i, replica));
 
     /// <summary>The grain as our gateway reaches it: from inside the primary silo, which the tests never stop.</summary>
     public IInferenceSetGrain Grain(int i) => PrimaryServices.GetRequiredService<IGrainFactory>().GetGrain<IInferenceSetGrain>(Key(i).ToString());
@@ -104,6 +146,10 @@ public sealed class ChurnCluster : IAsyncDisposable
     /// <summary>InferenceSet grains active per running silo (<c>oks.grains.active</c>).</summary>
     public int ActiveInferenceSetGrains() =>
         Cluster.Silos.OfType<InProcessSiloHandle>().Sum(s => s.SiloHost.Services.GetRequiredService<LocalInferenceSets>().Count);
+
+    /// <summary>The InferenceSets with an active grain on a running silo.</summary>
+    public IReadOnlyCollection<InferenceSetKey> ActiveKeys() =>
+        [.. Cluster.Silos.OfType<InProcessSiloHandle>().SelectMany(s => s.SiloHost.Services.GetRequiredService<LocalInferenceSets>().Keys)];
 
     /// <summary>Activations per grain class over the cluster, from Orleans' management grain.</summary>
     public async Task<Dictionary<string, int>> ActivationsAsync()
@@ -132,12 +178,12 @@ public sealed class ChurnCluster : IAsyncDisposable
             Key(s.Key), true, s.Value, s.Value,
             [.. Enumerable.Range(0, s.Value).Select(r => new InferenceSetService($"is-{s.Key:D5}-{r}", Host(s.Key, r), 5000))]))];
 
-    private void Publish()
+    private void Publish(IReadOnlyCollection<InferenceSetInventory>? lagging = null)
     {
         lock (_publish)
         {
             var snapshots = Snapshots();
-            foreach (var inventory in _inventories)
+            foreach (var inventory in _inventories.Where(i => lagging?.Contains(i) != true))
             {
                 inventory.Replace(snapshots);
             }
@@ -160,6 +206,7 @@ public sealed class ChurnCluster : IAsyncDisposable
             });
             siloBuilder.ConfigureServices(services =>
             {
+                services.AddLogging(logging => logging.AddProvider(scaler.Logs));
                 services.AddInferenceSetGrains();
                 services.Configure<ScrapeOptions>(o =>
                 {
@@ -172,8 +219,15 @@ public sealed class ChurnCluster : IAsyncDisposable
                     var inventory = new InferenceSetInventory();
                     lock (scaler._publish)
                     {
-                        inventory.Replace(scaler.Snapshots());
-                        scaler._inventories.Add(inventory);
+                        if (scaler.HoldNewSilos)
+                        {
+                            scaler._held.Add(inventory);
+                        }
+                        else
+                        {
+                            inventory.Replace(scaler.Snapshots());
+                            scaler._inventories.Add(inventory);
+                        }
                     }
 
                     return inventory;
