@@ -89,11 +89,12 @@ public sealed record CheckpointedRound(
                 e.ErrorReason,
                 e.Error,
                 e.Latency,
-                e.Bytes))]);
+                e.Bytes,
+                e.AnsweredAfter))]);
     }
 
     public ScrapeRound ToRound() =>
-        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes))], Families.ToHashSet(StringComparer.Ordinal));
+        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Families.ToHashSet(StringComparer.Ordinal));
 }
 
 /// <summary>One endpoint's part of a checkpointed round: its families, or its recorded error.</summary>
@@ -104,7 +105,8 @@ public sealed record CheckpointedEndpoint(
     [property: Id(2)] ScrapeErrorReason? ErrorReason,
     [property: Id(3)] string? Error,
     [property: Id(4)] TimeSpan Latency,
-    [property: Id(5)] long Bytes);
+    [property: Id(5)] long Bytes,
+    [property: Id(6)] TimeSpan AnsweredAfter);
 
 /// <summary>One round appended to a checkpoint, valid only as the next change of the same writer.</summary>
 [GenerateSerializer, Immutable]

@@ -112,6 +112,7 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
             }
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var answered = _time.GetElapsedTime(started);
             if (Fail(endpoint, response, started) is { } rejected)
             {
                 return rejected;
@@ -134,7 +135,7 @@ public sealed class HttpMetricsScraper : IMetricsScraper, IDisposable
 
             var parsed = ExpositionParser.Parse(buffer.AsSpan(0, length), format, families);
             return parsed.Succeeded
-                ? EndpointScrape.Success(endpoint.Name, parsed.Families, _time.GetElapsedTime(started), length)
+                ? EndpointScrape.Success(endpoint.Name, parsed.Families, _time.GetElapsedTime(started), length, answered)
                 : Failure(endpoint, ScrapeErrorReason.Malformed, $"malformed {format} exposition at {parsed.Error}", started, length);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

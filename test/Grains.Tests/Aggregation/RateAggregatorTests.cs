@@ -27,19 +27,36 @@ public sealed class RateAggregatorTests
     }
 
     [Fact]
-    public void A_sample_whose_request_left_late_is_timed_when_its_body_arrived()
+    public void A_sample_whose_request_left_late_is_timed_when_its_answer_arrived()
     {
         // The newest round's request reached replica "a" 3 s after the round started (a new connection after a
         // hand-over, a busy thread pool): the counter it read is 3 s newer than the round's stamp.
         var window = Window(
             Round(T0, Gauge("a", 1000, Tokens)),
             Round(T0.AddSeconds(30), Gauge("a", 4000, Tokens)),
-            Round(T0.AddSeconds(60), Gauge("a", 7300, Tokens) with { Latency = TimeSpan.FromSeconds(3) }));
+            Round(T0.AddSeconds(60), Gauge("a", 7300, Tokens) with { Latency = TimeSpan.FromSeconds(3), AnsweredAfter = TimeSpan.FromSeconds(3) }));
 
         var answer = Aggregate(_rate, _query, window, T0.AddSeconds(63));
 
         // 6300 tokens in 63 s is the true 100/s; timed at the round's start it would read 105/s. (The other samples
         // carry the helpers' few milliseconds of latency.)
+        Assert.Equal(ScalerOutcome.Ok, answer.Outcome);
+        Assert.Equal(100, answer.Value, 1);
+    }
+
+    [Fact]
+    public void A_sample_whose_body_was_read_late_is_timed_when_its_answer_arrived()
+    {
+        // The replica answered at once, but reading and parsing its body finished 3 s later (a busy thread pool
+        // resumed the scraper late): the counter is as of the answer, not of the parse.
+        var window = Window(
+            Round(T0, Gauge("a", 1000, Tokens)),
+            Round(T0.AddSeconds(30), Gauge("a", 4000, Tokens)),
+            Round(T0.AddSeconds(60), Gauge("a", 7000, Tokens) with { Latency = TimeSpan.FromSeconds(3) }));
+
+        var answer = Aggregate(_rate, _query, window, T0.AddSeconds(63));
+
+        // 6000 tokens in 60 s; timed when the parse ended it would read 95/s (seen on a loaded machine: 9% low).
         Assert.Equal(ScalerOutcome.Ok, answer.Outcome);
         Assert.Equal(100, answer.Value, 1);
     }

@@ -51,13 +51,13 @@ public sealed class WindowCheckpointTests
     [Fact]
     public void A_round_survives_the_trip_through_the_copy_unchanged()
     {
-        var round = Round(T0, Gauge("a", 5), Buckets("b", (0.1, 3), (double.PositiveInfinity, 4)), Failed("c"));
+        var round = Round(T0, Gauge("a", 5) with { Latency = TimeSpan.FromMilliseconds(900), AnsweredAfter = TimeSpan.FromMilliseconds(40) }, Buckets("b", (0.1, 3), (double.PositiveInfinity, 4)), Failed("c"));
 
         var back = CheckpointedRound.From(round).ToRound();
 
         Assert.Equal(round.At, back.At);
         Assert.Equal(round.Families.Order(), back.Families.Order());
-        Assert.Equal(round.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.Bytes)), back.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.Bytes)));
+        Assert.Equal(round.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.AnsweredAfter, e.Bytes)), back.Endpoints.Select(e => (e.Endpoint, e.ErrorReason, e.Error, e.Latency, e.AnsweredAfter, e.Bytes)));
         Assert.Equal(round.Endpoints[0].Families, back.Endpoints[0].Families);
         Assert.Equal(round.Endpoints[1].Families![Ttft].Histogram!.Buckets, back.Endpoints[1].Families![Ttft].Histogram!.Buckets);
         Assert.Null(back.Endpoints[2].Families);

@@ -198,6 +198,26 @@ public sealed class HttpMetricsScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sample_is_timed_by_the_answer_not_by_the_end_of_a_slow_body()
+    {
+        // The counters are read when the replica answers; the rest of the body coming 600 ms later changes nothing.
+        _endpoint.Respond = async c =>
+        {
+            c.Response.ContentType = "text/plain; version=0.0.4";
+            await c.Response.WriteAsync("# TYPE vllm:num_requests_waiting gauge\n", c.RequestAborted);
+            await c.Response.Body.FlushAsync(c.RequestAborted);
+            await Task.Delay(600, c.RequestAborted);
+            await c.Response.WriteAsync("vllm:num_requests_waiting 4\n", c.RequestAborted);
+        };
+
+        var scrape = await _scraper.ScrapeAsync(new ScrapeEndpoint("phi-4-0", new Uri(_endpoint.BaseUrl, "/metrics")), s_patient, s_families, CancellationToken.None);
+
+        Assert.Equal(4, scrape.Families!["vllm:num_requests_waiting"].Value);
+        Assert.True(scrape.Latency >= TimeSpan.FromMilliseconds(550), $"latency {scrape.Latency}");
+        Assert.True(scrape.Latency - scrape.AnsweredAfter >= TimeSpan.FromMilliseconds(500), $"answered after {scrape.AnsweredAfter} of {scrape.Latency}");
+    }
+
+    [Fact]
     public async Task A_body_with_a_Content_Length_needs_no_final_newline()
     {
         _endpoint.Respond = c =>
