@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Abstractions.Telemetry;
 using OrleansKaitoScaler.Faults.Tests.Figures;
 using OrleansKaitoScaler.TestSupport;
 using Xunit.Abstractions;
@@ -23,11 +25,14 @@ internal sealed class SoakRun(SoakSettings settings, ITestOutputHelper output)
     private readonly ConcurrentQueue<string> _wrong = new();
     private readonly List<Sweep> _sweeps = [];
     private readonly List<TimeSpan> _restarts = [];
+    private readonly List<double> _durations = [];
+    private readonly Dictionary<InferenceSetKey, TimeSpan> _removed = [];
     private readonly Stopwatch _clock = new();
     private int _calls;
 
     public async Task<SoakReport> RunAsync(string area, string name)
     {
+        using var durations = ListenToScrapeDurations();
         var random = new Random(20261123);
         var next = settings.InferenceSets;
         await using var scaler = await ChurnCluster.StartAsync(
@@ -55,6 +60,7 @@ internal sealed class SoakRun(SoakSettings settings, ITestOutputHelper output)
             foreach (var i in live.OrderBy(_ => random.Next()).Take(count))
             {
                 scaler.Remove(i);
+                _removed[ChurnCluster.Key(i)] = _clock.Elapsed;
                 scaler.Set(next, Steady(next) ? 1 : 1 + random.Next(MaxReplicas));
                 next++;
                 replaced++;
@@ -99,6 +105,16 @@ internal sealed class SoakRun(SoakSettings settings, ITestOutputHelper output)
             var activations = await scaler.ActivationsAsync();
             grains = $"oks.grains.active {scaler.ActiveInferenceSetGrains()}, InferenceSetGrain {activations.GetValueOrDefault("InferenceSetGrain")}, WindowCheckpointGrain {activations.GetValueOrDefault("WindowCheckpointGrain")}, live {liveCount}";
             output.WriteLine(grains);
+            var strays = scaler.ActiveKeys().Except(scaler.Live.Keys.Select(ChurnCluster.Key)).ToArray();
+            if (strays.Length > 0)
+            {
+                output.WriteLine("active without a live InferenceSet: " + string.Join(", ", strays.Select(k => $"{k} (removed at {_removed.GetValueOrDefault(k).TotalSeconds:0.0}s)")));
+                output.WriteLine("restarts at: " + string.Join(", ", _restarts.Select(r => $"{r.TotalSeconds:0.0}s")));
+                foreach (var line in scaler.Logs.Lines.Where(l => strays.Any(k => l.Message.Contains(k.ToString(), StringComparison.Ordinal))))
+                {
+                    output.WriteLine($"  {line.Level} {line.Id.Id}: {line.Message}");
+                }
+            }
         }
 
         // Timers: over 5 intervals, each live replica is scraped about 5 times, the removed ones never.
@@ -109,6 +125,7 @@ internal sealed class SoakRun(SoakSettings settings, ITestOutputHelper output)
 
         await stop.CancelAsync();
         await keda;
+        durations.Dispose();
         var heapAfter = Heap();
 
         var recoveries = _restarts.Select(r => (_sweeps.FirstOrDefault(s => s.Started > r && s.NotOk == 0)?.Ended ?? _clock.Elapsed) - r).ToList();
@@ -116,12 +133,55 @@ internal sealed class SoakRun(SoakSettings settings, ITestOutputHelper output)
             _calls, new Dictionary<string, int>(_answers), _wrong.ToArray(), replaced, resized, _restarts.Count,
             recoveries.Count == 0 ? null : recoveries.Max(), allOkAfterChurn, grainsPeak, grains,
             scrapesPerReplicaInterval, heapBefore, heapAfter, warmedUp);
-        var note = string.Create(CultureInfo.InvariantCulture, $"{settings.InferenceSets} InferenceSets, {settings.Churn.TotalSeconds:0}s churn: {replaced} replaced, {resized} resized, {_restarts.Count} silo restart(s); {grains}; {scrapesPerReplicaInterval:0.00} scrapes per live replica per interval; heap {heapBefore / 1048576.0:0} → {heapAfter / 1048576.0:0} MB; wrong values {report.Wrong.Count}");
+        var note = string.Create(CultureInfo.InvariantCulture, $"{settings.InferenceSets} InferenceSets, {settings.Churn.TotalSeconds:0}s churn: {replaced} replaced, {resized} resized, {_restarts.Count} silo restart(s); {grains}; {scrapesPerReplicaInterval:0.00} scrapes per live replica per interval; heap {heapBefore / 1048576.0:0} → {heapAfter / 1048576.0:0} MB; wrong values {report.Wrong.Count}; {ScrapeDurations()}");
         FaultFigures.Record(new FaultFigure(area, name, replaced + resized + _restarts.Count, _calls, report.Answers, new Dictionary<string, int>(), report.MaxRecovery, note));
         output.WriteLine(note);
         output.WriteLine("answers: " + string.Join(", ", report.Answers.Select(a => $"{a.Key}={a.Value}")));
         output.WriteLine("restart recoveries: " + string.Join(", ", recoveries.Select(r => r.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture))));
         return report;
+    }
+
+    /// <summary>
+    /// Every scrape's duration (<c>oks.scrape.duration</c>): a stall of the test process shows here first, and a rate
+    /// off by a few percent is read against it (a 1 s stall moves a 12 s rate by up to 10%).
+    /// </summary>
+    private MeterListener ListenToScrapeDurations()
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument is { Name: "oks.scrape.duration", Meter.Name: ScalerTelemetry.Name })
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, _, _) =>
+        {
+            lock (_durations)
+            {
+                _durations.Add(seconds);
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
+    private string ScrapeDurations()
+    {
+        lock (_durations)
+        {
+            if (_durations.Count == 0)
+            {
+                return "scrape durations: none recorded";
+            }
+
+            var sorted = _durations.Order().ToArray();
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"scrape durations: {sorted.Length:N0} scrapes, p50 {sorted[sorted.Length / 2] * 1000:0} ms, p99 {sorted[(int)(sorted.Length * 0.99)] * 1000:0} ms, max {sorted[^1] * 1000:0} ms, over 500 ms {sorted.Count(d => d > 0.5)}");
+        }
     }
 
     /// <summary>Every fourth InferenceSet keeps one replica and is asked for its rate.</summary>
