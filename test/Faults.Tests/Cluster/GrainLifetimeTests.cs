@@ -14,10 +14,8 @@ public sealed class GrainLifetimeTests
     [Fact]
     public async Task A_KEDA_call_about_a_deleted_InferenceSet_leaves_no_grain_and_no_window_copy_active()
     {
-        await using var scaler = await ChurnCluster.StartAsync(silos: 2, [(0, 1), (1, 1)], TimeSpan.FromSeconds(1));
+        await using var scaler = await StartAnsweringAsync(2);
         var sum = ChurnCluster.SumQuery();
-        await Eventually.Get(() => scaler.Grain(0).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), "InferenceSet 0 answering");
-        await Eventually.Get(() => scaler.Grain(1).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), "InferenceSet 1 answering");
 
         scaler.Remove(1);
         await Eventually.True(() => scaler.ActiveInferenceSetGrains() == 1, TimeSpan.FromSeconds(30), "the deleted InferenceSet's grain gone");
@@ -37,13 +35,8 @@ public sealed class GrainLifetimeTests
     public async Task An_InferenceSet_deleted_while_its_grain_moves_is_not_revived_from_its_window()
     {
         const int count = 8;
-        await using var scaler = await ChurnCluster.StartAsync(silos: 2, Enumerable.Range(0, count).Select(i => (i, 1)), TimeSpan.FromSeconds(1));
+        await using var scaler = await StartAnsweringAsync(count);
         var sum = ChurnCluster.SumQuery();
-        for (var i = 0; i < count; i++)
-        {
-            var index = i;
-            await Eventually.Get(() => scaler.Grain(index).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), $"InferenceSet {index} answering");
-        }
 
         // A grain on the silo about to die, whose copy (kept apart from its owner) is on the survivor.
         var doomed = (InProcessSiloHandle)scaler.Cluster.SecondarySilos[0];
@@ -53,11 +46,7 @@ public sealed class GrainLifetimeTests
             TimeSpan.FromSeconds(30),
             "an InferenceSet grain on the second silo");
         var victim = Enumerable.Range(0, count).First(i => local.Contains(ChurnCluster.Key(i)));
-        await Eventually.Get(
-            scaler.ActivationsAsync,
-            a => a["WindowCheckpointGrain"] >= count,
-            TimeSpan.FromSeconds(30),
-            "every window copied");
+        await EveryWindowCopiedAsync(scaler, count);
 
         // Deleted while its grain moves: the silo it leaves has not heard yet, and the silo it moves to heard before the
         // new activation watched. It restores the window (from the migration or the copy) of an InferenceSet now gone.
@@ -81,10 +70,8 @@ public sealed class GrainLifetimeTests
     [Fact]
     public async Task A_drain_moving_the_grain_of_a_deleted_InferenceSet_does_not_keep_it_active()
     {
-        await using var scaler = await ChurnCluster.StartAsync(silos: 2, [(0, 1), (1, 1)], TimeSpan.FromSeconds(1));
+        await using var scaler = await StartAnsweringAsync(2);
         var sum = ChurnCluster.SumQuery();
-        await Eventually.Get(() => scaler.Grain(0).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), "InferenceSet 0 answering");
-        await Eventually.Get(() => scaler.Grain(1).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), "InferenceSet 1 answering");
 
         // A silo's drain asks every grain it listed to move; one deleted meanwhile is activated by that call alone
         // (found by the soak: a silo stopped just after a deletion). Nobody will ask it anything again.
@@ -102,15 +89,10 @@ public sealed class GrainLifetimeTests
     public async Task Windows_restored_on_a_silo_before_its_first_list_are_scraped_once_the_list_comes()
     {
         const int count = 8;
-        await using var scaler = await ChurnCluster.StartAsync(silos: 2, Enumerable.Range(0, count).Select(i => (i, 1)), TimeSpan.FromSeconds(1));
+        await using var scaler = await StartAnsweringAsync(count);
         var sum = ChurnCluster.SumQuery();
-        for (var i = 0; i < count; i++)
-        {
-            var index = i;
-            await Eventually.Get(() => scaler.Grain(index).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), $"InferenceSet {index} answering");
-        }
 
-        await Eventually.Get(scaler.ActivationsAsync, a => a["WindowCheckpointGrain"] >= count, TimeSpan.FromSeconds(30), "every window copied");
+        await EveryWindowCopiedAsync(scaler, count);
 
         // A silo whose watch has not listed yet takes over from one that leaves: the grains that land on it restore
         // their windows and triggers, and cannot scrape before the list tells them their replicas.
@@ -146,4 +128,29 @@ public sealed class GrainLifetimeTests
             await Eventually.Get(() => scaler.Grain(i).GetMetric(sum), a => a is { Outcome: ScalerOutcome.Ok, Value: 40 }, TimeSpan.FromSeconds(20), $"InferenceSet {i} scraped after the list");
         }
     }
+
+    /// <summary>Two silos, InferenceSets 0 … count−1 with one replica each, every one answering its sum.</summary>
+    private static async Task<ChurnCluster> StartAnsweringAsync(int count)
+    {
+        var scaler = await ChurnCluster.StartAsync(silos: 2, Enumerable.Range(0, count).Select(i => (i, 1)), TimeSpan.FromSeconds(1));
+        var sum = ChurnCluster.SumQuery();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var index = i;
+                await Eventually.Get(() => scaler.Grain(index).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), $"InferenceSet {index} answering");
+            }
+        }
+        catch
+        {
+            await scaler.DisposeAsync();
+            throw;
+        }
+
+        return scaler;
+    }
+
+    private static Task EveryWindowCopiedAsync(ChurnCluster scaler, int count) =>
+        Eventually.Get(scaler.ActivationsAsync, a => a["WindowCheckpointGrain"] >= count, TimeSpan.FromSeconds(30), "every window copied");
 }
