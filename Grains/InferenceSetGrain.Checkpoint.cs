@@ -40,6 +40,9 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
         {
             Restore(checkpoint);
             _rehydrated = true;
+
+            // The activation it left wrote a copy: deleted meanwhile, this one must clear it (ForgetDeleted).
+            _copyMayExist = _options.CheckpointWindows;
         }
     }
 

@@ -24,5 +24,5 @@ public sealed record EndpointScrape(
         new(endpoint, families, null, null, latency, bytes) { AnsweredAfter = answeredAfter ?? latency };
 
     public static EndpointScrape Failure(string endpoint, ScrapeErrorReason reason, string error, TimeSpan latency, long bytes = 0) =>
-        new(endpoint, null, reason, error, latency, bytes);
+        new(endpoint, null, reason, error, latency, bytes) { AnsweredAfter = latency };
 }
