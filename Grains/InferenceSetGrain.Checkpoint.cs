@@ -134,7 +134,7 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
 
         _targets.Restore(
             checkpoint.Triggers.Select(t => (t.Query, t.LastAsked)),
-            checkpoint.Rounds.ToDictionary(r => r.Key, r => (IReadOnlyList<ScrapeRound>)[.. r.Value.Select(c => c.ToRound())]));
+            checkpoint.Rounds.ToDictionary(r => r.Key, r => CheckpointedRound.ToRounds(r.Value)));
     }
 
     /// <summary>Appends the target's newest round to the copy, in order, after the writes before it.</summary>

@@ -29,6 +29,13 @@ public static class Aggregators
     /// <summary>True when the aggregation reads scraped samples (all but the gate).</summary>
     public static bool Scrapes(AggregationKind aggregation) => aggregation != AggregationKind.Gate;
 
+    /// <summary>True when the query reads histogram buckets (<c>quantile</c>); every other aggregation reads a value, or a histogram's sum and count.</summary>
+    public static bool ReadsBuckets(MetricQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Aggregation == AggregationKind.Quantile;
+    }
+
     /// <summary>How much history a query needs kept: its window for <c>windowed-avg</c>, <c>rate</c> and <c>quantile</c>, else only the newest round.</summary>
     public static TimeSpan HistoryNeeded(MetricQuery query)
     {

@@ -16,7 +16,7 @@ public sealed class QuantileAggregator : IAggregator
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!Freshness.TryGetNewest(context, out var newest, out var unavailable)
-            || !WindowSelection.TrySelect(context, newest, out var rounds, out unavailable))
+            || !WindowSelection.TrySelect(context, newest, out var rounds, out unavailable, buckets: true))
         {
             return unavailable;
         }

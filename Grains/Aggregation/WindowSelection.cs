@@ -16,10 +16,16 @@ internal static class WindowSelection
     /// <summary>The retained span must cover this share of the window.</summary>
     public const double WarmUpShare = 0.8;
 
-    public static bool TrySelect(AggregationContext context, ScrapeRound newest, out IReadOnlyList<ScrapeRound> rounds, out MetricAnswer unavailable)
+    /// <summary>
+    /// The rounds to compute from, or false and the "warming up" answer. With <paramref name="buckets"/>, only rounds
+    /// that kept the family's histogram buckets (<c>quantile</c>): a round from before a trigger asked for them has a
+    /// histogram without buckets, which is not a histogram with empty ones.
+    /// </summary>
+    public static bool TrySelect(AggregationContext context, ScrapeRound newest, out IReadOnlyList<ScrapeRound> rounds, out MetricAnswer unavailable, bool buckets = false)
     {
         var window = context.Query.CacheWindow;
-        var selected = context.Window.Covering(context.Family, newest.At - window).ToList();
+        var from = newest.At - window;
+        var selected = (buckets ? context.Window.CoveringBuckets(context.Family, from) : context.Window.Covering(context.Family, from)).ToList();
         var gap = TimeSpan.Zero;
         for (var i = selected.Count - 1; i > 0; i--)
         {
@@ -31,7 +37,7 @@ internal static class WindowSelection
             }
         }
 
-        var span = newest.At - selected[0].At;
+        var span = selected.Count == 0 ? TimeSpan.Zero : selected[^1].At - selected[0].At;
         if (selected.Count < 2 || span < window * WarmUpShare)
         {
             rounds = [];

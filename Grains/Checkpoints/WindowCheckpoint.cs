@@ -77,6 +77,10 @@ public sealed record CheckpointedRound(
     [property: Id(1)] string[] Families,
     [property: Id(2)] CheckpointedEndpoint[] Endpoints)
 {
+    /// <summary>The families whose buckets the round kept (<see cref="ScrapeRound.BucketFamilies"/>); null: all of them.</summary>
+    [Id(3)]
+    public string[]? BucketFamilies { get; init; }
+
     public static CheckpointedRound From(ScrapeRound round)
     {
         ArgumentNullException.ThrowIfNull(round);
@@ -90,11 +94,39 @@ public sealed record CheckpointedRound(
                 e.Error,
                 e.Latency,
                 e.Bytes,
-                e.AnsweredAfter))]);
+                e.AnsweredAfter))])
+        {
+            BucketFamilies = round.BucketFamilies is null ? null : [.. round.BucketFamilies],
+        };
     }
 
-    public ScrapeRound ToRound() =>
-        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Families.ToHashSet(StringComparer.Ordinal));
+    /// <summary>
+    /// The rounds of one target, in order. Consecutive rounds that asked for the same families share one set of names,
+    /// as the rounds of a live window do, so a restored window weighs what the lost one did.
+    /// </summary>
+    public static IReadOnlyList<ScrapeRound> ToRounds(IEnumerable<CheckpointedRound> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        var restored = new List<ScrapeRound>();
+        foreach (var round in rounds)
+        {
+            restored.Add(round.ToRound(restored.Count == 0 ? null : restored[^1]));
+        }
+
+        return restored;
+    }
+
+    /// <summary>The round; its sets of names are <paramref name="previous"/>'s when they hold the same names.</summary>
+    public ScrapeRound ToRound(ScrapeRound? previous = null) =>
+        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Shared(Families, previous?.Families)!)
+        {
+            BucketFamilies = Shared(BucketFamilies, previous?.BucketFamilies),
+        };
+
+    private static IReadOnlySet<string>? Shared(string[]? names, IReadOnlySet<string>? previous) =>
+        names is null ? null
+        : previous is not null && previous.Count == names.Length && names.All(previous.Contains) ? previous
+        : names.ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>One endpoint's part of a checkpointed round: its families, or its recorded error.</summary>

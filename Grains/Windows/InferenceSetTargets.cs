@@ -20,7 +20,8 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
 
     /// <summary>
     /// Notes that a trigger asked; returns the target to scrape at once when the query brings a family it
-    /// does not yet extract (the first registration scrapes immediately instead of waiting an interval).
+    /// does not yet extract, or needs buckets it does not yet keep (the first registration scrapes immediately
+    /// instead of waiting an interval).
     /// </summary>
     public ScrapeTarget? Register(MetricQuery query)
     {
@@ -41,7 +42,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             return null;
         }
 
-        // The round under way was asked without this family: scrape once more as soon as it ends.
+        // The round under way was asked without this family (or its buckets): scrape once more as soon as it ends.
         target.RescrapeRequested |= target.ScrapeInFlight;
         return target;
     }
@@ -134,6 +135,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
 
         var selection = target.Selection;
         var families = target.FamilyNames;
+        var buckets = target.BucketFamilies;
         var endpoints = EndpointResolver.Resolve(inferenceSet, target.Profile);
 
         // A round is stamped when its requests go out, as Prometheus stamps a scrape at its start: window membership,
@@ -141,7 +143,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         // latency, WindowSelection.ByEndpoint), because the replica reads its counters only when the request reaches it.
         var startedAt = time.GetUtcNow();
         var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
-        target.Window.Add(new ScrapeRound(startedAt, results, families));
+        target.Window.Add(new ScrapeRound(startedAt, results, families) { BucketFamilies = buckets });
         target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
     }
 

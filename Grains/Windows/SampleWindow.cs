@@ -62,5 +62,9 @@ public sealed class SampleWindow
     public IEnumerable<ScrapeRound> Covering(string family, DateTimeOffset from) =>
         _rounds.Where(r => r.At >= from && r.Covers(family));
 
+    /// <summary>Rounds that asked for <paramref name="family"/> with its histogram buckets at or after <paramref name="from"/>, oldest first.</summary>
+    public IEnumerable<ScrapeRound> CoveringBuckets(string family, DateTimeOffset from) =>
+        _rounds.Where(r => r.At >= from && r.CoversBuckets(family));
+
     public void Clear() => _rounds.Clear();
 }

@@ -13,6 +13,7 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
     private readonly Dictionary<string, Registration> _families = new(StringComparer.Ordinal);
     private FamilySelection _selection = FamilySelection.Of([]);
     private IReadOnlySet<string> _familyNames = new HashSet<string>(StringComparer.Ordinal);
+    private IReadOnlySet<string> _bucketFamilies = new HashSet<string>(StringComparer.Ordinal);
 
     public ScrapeProfile Profile { get; } = profile;
 
@@ -24,6 +25,9 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
     /// <summary>The families to extract on the next scrape, as a set shared by the rounds it produces.</summary>
     public IReadOnlySet<string> FamilyNames => _familyNames;
 
+    /// <summary>The families whose histogram buckets the next scrape keeps (those a <c>quantile</c> trigger reads), shared likewise.</summary>
+    public IReadOnlySet<string> BucketFamilies => _bucketFamilies;
+
     /// <summary>True while a scrape of this target is under way, so ticks and registrations never overlap one.</summary>
     public bool ScrapeInFlight { get; set; }
 
@@ -32,20 +36,31 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
 
     public bool IsEmpty => _families.Count == 0;
 
-    /// <summary>Notes that a trigger asked; returns true when the family is new to this target (scrape it now).</summary>
+    /// <summary>
+    /// Notes that a trigger asked; returns true when the next scrape must extract more than the last: the family is
+    /// new to this target, or its buckets are newly needed (scrape it now).
+    /// </summary>
     public bool Register(MetricQuery query, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(query);
         var history = Aggregators.HistoryNeeded(query);
+        var buckets = Aggregators.ReadsBuckets(query);
         if (_families.TryGetValue(query.MetricName, out var existing))
         {
             _families[query.MetricName] = new Registration(
                 now > existing.LastAsked ? now : existing.LastAsked,
-                history > existing.History ? history : existing.History);
-            return false;
+                history > existing.History ? history : existing.History,
+                existing.Buckets || buckets);
+            if (!buckets || existing.Buckets)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            _families[query.MetricName] = new Registration(now, history, buckets);
         }
 
-        _families[query.MetricName] = new Registration(now, history);
         RebuildSelection();
         return true;
     }
@@ -87,9 +102,12 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
 
     private void RebuildSelection()
     {
-        _selection = FamilySelection.Of(_families.Keys);
+        var buckets = _families.Where(f => f.Value.Buckets).Select(f => f.Key).ToArray();
+        _selection = FamilySelection.Of(_families.Keys, buckets);
         _familyNames = _families.Keys.ToHashSet(StringComparer.Ordinal);
+        _bucketFamilies = buckets.ToHashSet(StringComparer.Ordinal);
     }
 
-    private readonly record struct Registration(DateTimeOffset LastAsked, TimeSpan History);
+    /// <summary>When a trigger last asked, the longest window asked for, and whether any reads buckets; a family keeps the widest until it is forgotten.</summary>
+    private readonly record struct Registration(DateTimeOffset LastAsked, TimeSpan History, bool Buckets);
 }

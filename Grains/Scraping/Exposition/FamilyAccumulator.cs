@@ -2,21 +2,26 @@ namespace OrleansKaitoScaler.Grains.Scraping.Exposition;
 
 /// <summary>
 /// Collects the requested families while a body is parsed: scalar samples summed over every series,
-/// histogram <c>_sum</c>/<c>_count</c> summed and buckets summed per bound. Decides which sample belongs to
+/// histogram <c>_sum</c>/<c>_count</c> summed and buckets summed per bound (for the families the selection keeps
+/// buckets of). Decides which sample belongs to
 /// which requested family (<see cref="Match"/>), so a parser only fully reads the lines that matter.
 /// </summary>
 internal sealed class FamilyAccumulator
 {
+    private readonly FamilySelection _selection;
     private readonly IReadOnlyList<string> _names;
     private readonly byte[][] _utf8;
     private readonly string?[] _declaredTypes;
     private readonly bool[] _firstBytes = new bool[256];
+    private readonly Entry?[] _requested;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public FamilyAccumulator(FamilySelection selection)
     {
         IsAll = selection.IsAll;
+        _selection = selection;
         _names = selection.Names;
+        _requested = new Entry?[_names.Count];
         _utf8 = selection.Utf8Names;
         _declaredTypes = new string?[_names.Count];
         foreach (var name in _utf8.Where(n => n.Length > 0))
@@ -105,7 +110,18 @@ internal sealed class FamilyAccumulator
     }
 
     /// <summary>Adds a sample of requested family <paramref name="family"/> (from <see cref="Match"/>).</summary>
-    public void Add(int family, SamplePart part, double value, double upperBound) => Add(_names[family], part, value, upperBound);
+    public void Add(int family, SamplePart part, double value, double upperBound)
+    {
+        var entry = _requested[family] ??= new Entry();
+        if (part == SamplePart.Bucket && !_selection.KeepsBuckets(family))
+        {
+            // Still a histogram (so a plain sum over it is refused as everywhere else), without the buckets.
+            entry.HasHistogram = true;
+            return;
+        }
+
+        Add(entry, part, value, upperBound);
+    }
 
     /// <summary>Adds a sample to the named family (used when every family is wanted).</summary>
     public void Add(string family, SamplePart part, double value, double upperBound)
@@ -116,6 +132,37 @@ internal sealed class FamilyAccumulator
             _entries.Add(family, entry);
         }
 
+        Add(entry, part, value, upperBound);
+    }
+
+    /// <summary>
+    /// The families found, by name: for a selection, one compact map whose name slots are the selection's (a window
+    /// holds one per endpoint and round); for <see cref="FamilySelection.All"/>, a dictionary.
+    /// </summary>
+    public IReadOnlyDictionary<string, FamilyValue> Build()
+    {
+        if (!IsAll)
+        {
+            var values = new FamilyValue?[_requested.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = _requested[i] is { } entry ? entry.ToValue() : null;
+            }
+
+            return new FamilyValues(_names, values);
+        }
+
+        var result = new Dictionary<string, FamilyValue>(_entries.Count, StringComparer.Ordinal);
+        foreach (var (name, entry) in _entries)
+        {
+            result.Add(name, entry.ToValue());
+        }
+
+        return result;
+    }
+
+    private static void Add(Entry entry, SamplePart part, double value, double upperBound)
+    {
         switch (part)
         {
             case SamplePart.Value:
@@ -137,23 +184,6 @@ internal sealed class FamilyAccumulator
             case SamplePart.None:
                 break;
         }
-    }
-
-    public IReadOnlyDictionary<string, FamilyValue> Build()
-    {
-        var result = new Dictionary<string, FamilyValue>(_entries.Count, StringComparer.Ordinal);
-        foreach (var (name, entry) in _entries)
-        {
-            var histogram = entry.HasHistogram
-                ? new HistogramValue(
-                    entry.Sum,
-                    entry.Count,
-                    entry.Buckets is null ? [] : entry.Buckets.OrderBy(b => b.Key).Select(b => new HistogramBucket(b.Key, b.Value)).ToArray())
-                : null;
-            result.Add(name, new FamilyValue(entry.Value, histogram));
-        }
-
-        return result;
     }
 
     /// <summary>
@@ -201,5 +231,11 @@ internal sealed class FamilyAccumulator
         public double Count;
         public bool HasHistogram;
         public Dictionary<double, double>? Buckets;
+
+        public FamilyValue ToValue() => new(
+            Value,
+            HasHistogram
+                ? new HistogramValue(Sum, Count, Buckets is null ? [] : Buckets.OrderBy(b => b.Key).Select(b => new HistogramBucket(b.Key, b.Value)).ToArray())
+                : null);
     }
 }

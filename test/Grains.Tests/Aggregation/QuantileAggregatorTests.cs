@@ -99,4 +99,27 @@ public sealed class QuantileAggregatorTests
 
         Assert.StartsWith("warming up", Aggregate(_quantile, P(0.95), window, T0).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Rounds_that_kept_no_buckets_are_not_read_as_empty_histograms()
+    {
+        // The family was scraped for a windowed-avg (sum and count only) until a quantile trigger asked at T0+60: the
+        // rounds before kept no buckets. Read as zero counts, the first round with buckets would be 1,000 new
+        // observations, all ≤ 0.1 (p95 0.095); only the rounds with buckets say what the window saw.
+        var noBuckets = new HashSet<string>();
+        var window = Window(
+            Round(T0, Histogram("a", 50, 1000)) with { BucketFamilies = noBuckets },
+            Round(T0.AddSeconds(30), Histogram("a", 51, 1010)) with { BucketFamilies = noBuckets },
+            Round(T0.AddSeconds(60), Buckets("a", (0.1, 1000), (1, 1020), (double.PositiveInfinity, 1020))) with { BucketFamilies = new HashSet<string> { Ttft } });
+
+        var early = Aggregate(_quantile, P(0.95), window, T0.AddSeconds(60));
+        Assert.Equal(ScalerOutcome.Unavailable, early.Outcome);
+        Assert.StartsWith("warming up", early.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 1 sample(s)", early.Message, StringComparison.Ordinal);
+
+        window.Add(Round(T0.AddSeconds(120), Buckets("a", (0.1, 1000), (1, 1040), (double.PositiveInfinity, 1040))) with { BucketFamilies = new HashSet<string> { Ttft } });
+
+        // 20 new observations, all in (0.1, 1]: p95 = 0.1 + 0.9·0.95.
+        Assert.Equal(0.1 + (0.9 * 0.95), Aggregate(_quantile, P(0.95), window, T0.AddSeconds(120)).Value, 9);
+    }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using OrleansKaitoScaler.Abstractions.Scaling;
 using OrleansKaitoScaler.Grains.Checkpoints;
 using OrleansKaitoScaler.Grains.Placement;
@@ -61,6 +63,30 @@ public sealed class WindowCheckpointTests
         Assert.Equal(round.Endpoints[0].Families, back.Endpoints[0].Families);
         Assert.Equal(round.Endpoints[1].Families![Ttft].Histogram!.Buckets, back.Endpoints[1].Families![Ttft].Histogram!.Buckets);
         Assert.Null(back.Endpoints[2].Families);
+    }
+
+    [Fact]
+    public void Which_families_kept_their_buckets_survives_the_wire_and_restored_rounds_share_their_names()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+        var lean = new HashSet<string>(StringComparer.Ordinal);
+        var rounds = new[]
+        {
+            Round(T0, Histogram("a", 1, 2)) with { BucketFamilies = lean },
+            Round(T0.AddSeconds(5), Histogram("a", 2, 3)) with { BucketFamilies = lean },
+            Round(T0.AddSeconds(10), Buckets("a", (1, 3), (double.PositiveInfinity, 4))) with { BucketFamilies = new HashSet<string>([Ttft], StringComparer.Ordinal) },
+            Round(T0.AddSeconds(15), Buckets("a", (1, 4), (double.PositiveInfinity, 5))),
+        };
+
+        var wire = rounds.Select(r => serializer.Deserialize<CheckpointedRound>(serializer.SerializeToArray(CheckpointedRound.From(r)))!);
+        var back = CheckpointedRound.ToRounds(wire);
+
+        Assert.Equal([false, false, true, true], back.Select(r => r.CoversBuckets(Ttft)));
+        Assert.Null(back[3].BucketFamilies);
+        Assert.Same(back[0].BucketFamilies, back[1].BucketFamilies);
+        Assert.Same(back[0].Families, back[1].Families);
+        Assert.Same(back[1].Families, back[2].Families);
+        Assert.Equal(rounds[2].Endpoints[0].Families![Ttft].Histogram!.Buckets, back[2].Endpoints[0].Families![Ttft].Histogram!.Buckets);
     }
 
     private static CheckpointAppend Append(long sequence, DateTimeOffset at, TimeSpan retention) =>

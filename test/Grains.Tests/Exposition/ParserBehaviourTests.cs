@@ -13,6 +13,22 @@ public sealed class ParserBehaviourTests
     private static ExpositionResult OpenMetrics(string body, params string[] families) =>
         ExpositionParser.Parse(Encoding.UTF8.GetBytes(body), ExpositionFormat.OpenMetrics, families.Length == 0 ? FamilySelection.All : FamilySelection.Of(families));
 
+    [Fact]
+    public void The_families_found_read_as_a_dictionary_of_only_those_present()
+    {
+        var result = Text("# TYPE b counter\nb_total 2\nc 7\na{x=\"1\"} 1\na{x=\"2\"} 2\n", "a", "missing", "b_total", "c");
+
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        var families = result.Families;
+        Assert.Equal(3, families.Count);
+        Assert.Equal(["a", "b_total", "c"], families.Keys);
+        Assert.Equal([3.0, 2.0, 7.0], families.Values.Select(v => v.Value));
+        Assert.False(families.ContainsKey("missing"));
+        Assert.False(families.TryGetValue("missing", out _));
+        Assert.Throws<KeyNotFoundException>(() => families["missing"]);
+        Assert.Equal(new Dictionary<string, FamilyValue> { ["a"] = new(3, null), ["b_total"] = new(2, null), ["c"] = new(7, null) }, families.ToDictionary());
+    }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("+Inf")]

@@ -43,6 +43,34 @@ public sealed class VllmCaptureTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void A_selection_without_buckets_keeps_a_histograms_sum_and_count_and_drops_its_buckets(string capture)
+    {
+        var whole = Parse(capture, s_twoFamilies);
+        var lean = Parse(capture, FamilySelection.Of([Waiting, Ttft], withBuckets: []));
+        var ttftOnly = Parse(capture, FamilySelection.Of([Waiting, Ttft], withBuckets: [Ttft]));
+
+        Assert.True(lean.Succeeded, lean.Error?.ToString());
+        Assert.Equal(whole.Families.Keys.Order(StringComparer.Ordinal), lean.Families.Keys.Order(StringComparer.Ordinal));
+        if (whole.Families.TryGetValue(Ttft, out var full))
+        {
+            Assert.NotNull(full.Histogram);
+            Assert.NotEmpty(full.Histogram.Buckets);
+            var histogram = lean.Families[Ttft].Histogram;
+            Assert.NotNull(histogram);
+            Assert.Equal(full.Histogram.Sum, histogram.Sum);
+            Assert.Equal(full.Histogram.Count, histogram.Count);
+            Assert.Empty(histogram.Buckets);
+            Assert.Equal(full.Histogram.Buckets, ttftOnly.Families[Ttft].Histogram!.Buckets);
+        }
+
+        if (whole.Families.TryGetValue(Waiting, out var waiting))
+        {
+            Assert.Equal(waiting, lean.Families[Waiting]);
+        }
+    }
+
     /// <summary>Per capture, numbers read off the file by hand: waiting, running, and the TTFT histogram.</summary>
     [Theory]
     [InlineData("datadog-fixture_opt-125m_mixed-v0-v1.txt", 0, 0, 1, 0.31326723098754883, 17)]

@@ -133,6 +133,32 @@ public sealed class InferenceSetTargetsTests
     }
 
     [Fact]
+    public async Task Buckets_are_kept_only_for_a_family_a_quantile_reads_and_a_quantile_asks_for_them_at_once()
+    {
+        const string ttft = "vllm:time_to_first_token_seconds";
+        var targets = NewTargets();
+        _scraper.Answer("10.0.0.1", 1);
+        _scraper.Answer("10.0.0.2", 1);
+        var target = targets.Register(Query(ttft, AggregationKind.WindowedAverage, windowSeconds: 60));
+        Assert.NotNull(target);
+        await targets.ScrapeAllAsync(_inferenceSet, CancellationToken.None);
+
+        Assert.False(_scraper.Selections[^1].KeepsBuckets(0));
+        Assert.Empty(target.Window.Newest!.BucketFamilies!);
+
+        // A quantile of the same family needs what the rounds so far dropped: scrape it now, with buckets.
+        Assert.Same(target, targets.Register(Query(ttft, AggregationKind.Quantile, windowSeconds: 60)));
+        Assert.Null(targets.Register(Query(ttft, AggregationKind.Quantile, windowSeconds: 60)));
+        Assert.Null(targets.Register(Query(ttft, AggregationKind.WindowedAverage, windowSeconds: 60)));
+        await targets.ScrapeAsync(target, _inferenceSet, CancellationToken.None);
+
+        Assert.True(_scraper.Selections[^1].KeepsBuckets(0));
+        Assert.Equal([ttft], target.Window.Newest!.BucketFamilies!);
+        Assert.False(target.Window.Rounds[0].CoversBuckets(ttft));
+        Assert.True(target.Window.Rounds[^1].CoversBuckets(ttft));
+    }
+
+    [Fact]
     public void The_gate_never_registers_a_scrape()
     {
         var targets = NewTargets();

@@ -10,6 +10,9 @@ internal sealed class ScriptedScraper : IMetricsScraper
 
     public List<(string Endpoint, TimeSpan Timeout, IReadOnlyCollection<string> Families)> Calls { get; } = [];
 
+    /// <summary>The selection of each call, in order.</summary>
+    public List<FamilySelection> Selections { get; } = [];
+
     public void Answer(string host, double waiting) =>
         _answers[host] = _ => Aggregation.Samples.Gauge(host, waiting);
 
@@ -18,6 +21,7 @@ internal sealed class ScriptedScraper : IMetricsScraper
     public Task<EndpointScrape> ScrapeAsync(ScrapeEndpoint endpoint, TimeSpan timeout, FamilySelection families, CancellationToken cancellationToken)
     {
         Calls.Add((endpoint.Url!.Host, timeout, families.Names));
+        Selections.Add(families);
         var answer = _answers.TryGetValue(endpoint.Url!.Host, out var f)
             ? f(families)
             : EndpointScrape.Failure(endpoint.Name, ScrapeErrorReason.Connection, "no such host", TimeSpan.Zero);
