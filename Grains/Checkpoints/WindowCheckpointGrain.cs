@@ -6,10 +6,11 @@ namespace OrleansKaitoScaler.Grains.Checkpoints;
 
 /// <summary>
 /// Keeps the copy in memory, on a silo other than its InferenceSet grain's. When the grain moved onto this copy's silo
-/// (it was re-activated after a silo loss), the copy moves away after the write, carrying its data along.
+/// (it was re-activated after a silo loss), the copy moves away after the write, carrying its data along; with no
+/// other silo to go to, it stays.
 /// </summary>
 [ApartFromOwnerPlacement]
-internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, ILogger<WindowCheckpointGrain> logger)
+internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClusterMembershipService membership, ILogger<WindowCheckpointGrain> logger)
     : Grain, IWindowCheckpointGrain, IGrainMigrationParticipant
 {
     private const string MigrationKey = "checkpoint";
@@ -73,12 +74,16 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, ILog
     }
 
     /// <summary>
-    /// The caller's request context names the owner's silo; when it is this one, migrate once idle. The placement sees
-    /// the same request context, so it picks another silo (and stays here when there is no other).
+    /// The caller's request context names the owner's silo; when it is this one and another silo is active, migrate
+    /// once idle. The placement sees the same request context, so it picks another silo. With none (a single silo),
+    /// the copy stays: a migration whose placement finds no other silo does not move the grain, it deactivates it, and
+    /// the copy would be lost after every write, to be sent whole again on the next.
     /// </summary>
     private void MoveAwayFromOwner()
     {
-        if (RequestContext.Get(ApartFromOwnerPlacement.OwnerKey) is SiloAddress owner && owner.Equals(silo.SiloAddress))
+        if (RequestContext.Get(ApartFromOwnerPlacement.OwnerKey) is SiloAddress owner
+            && owner.Equals(silo.SiloAddress)
+            && membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(owner)))
         {
             Log.MovingAwayFromOwner(logger, this.GetPrimaryKeyString(), owner);
             this.MigrateOnIdle();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using Orleans.TestingHost;
 using OrleansKaitoScaler.Abstractions.Scaling;
+using OrleansKaitoScaler.Grains.Checkpoints;
 using OrleansKaitoScaler.Grains.Placement;
 using OrleansKaitoScaler.TestSupport;
 
@@ -127,6 +128,36 @@ public sealed class GrainLifetimeTests
         {
             await Eventually.Get(() => scaler.Grain(i).GetMetric(sum), a => a is { Outcome: ScalerOutcome.Ok, Value: 40 }, TimeSpan.FromSeconds(20), $"InferenceSet {i} scraped after the list");
         }
+    }
+
+    [Fact]
+    public async Task With_one_silo_the_window_copies_stay_beside_their_grains_and_follow_them_round_by_round()
+    {
+        await using var scaler = await ChurnCluster.StartAsync(silos: 1, Enumerable.Range(0, 3).Select(i => (i, 1)), TimeSpan.FromSeconds(1));
+        var sum = ChurnCluster.SumQuery();
+        var grains = scaler.PrimaryServices.GetRequiredService<IGrainFactory>();
+        for (var i = 0; i < 3; i++)
+        {
+            var index = i;
+            await Eventually.Get(() => scaler.Grain(index).GetMetric(sum), a => a.Outcome == ScalerOutcome.Ok, TimeSpan.FromSeconds(30), $"InferenceSet {index} answering");
+        }
+
+        // The placement puts a copy beside its grain when there is no other silo. It must stay there: moved "away" to
+        // nowhere, it was deactivated after every write and sent whole again on the next round.
+        await Task.Delay(scaler.Interval * 4);
+        var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => grains.GetGrain<IWindowCheckpointGrain>(ChurnCluster.Key(i).ToString()).Load()));
+        await Task.Delay(scaler.Interval * 3);
+        var later = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => grains.GetGrain<IWindowCheckpointGrain>(ChurnCluster.Key(i).ToString()).Load()));
+
+        Assert.All(first.Zip(later), pair =>
+        {
+            Assert.NotNull(pair.First);
+            Assert.NotNull(pair.Second);
+            Assert.True(pair.First.RoundCount >= 1, "the copy holds the window");
+            Assert.Equal(pair.First.Writer, pair.Second.Writer);
+            Assert.True(pair.Second.Sequence >= pair.First.Sequence + 2, $"rounds appended one by one: sequence {pair.First.Sequence} then {pair.Second.Sequence}");
+        });
+        Assert.Equal(3, (await scaler.ActivationsAsync())["WindowCheckpointGrain"]);
     }
 
     /// <summary>Two silos, InferenceSets 0 … count−1 with one replica each, every one answering its sum.</summary>
