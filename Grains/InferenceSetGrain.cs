@@ -26,6 +26,7 @@ internal sealed partial class InferenceSetGrain(
     IOptions<ScrapeOptions> options,
     InferenceSetStateRegistry states,
     LocalInferenceSets local,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<InferenceSetGrain> logger) : Grain, IInferenceSetGrain, IInventoryChangeReceiver
 {

@@ -30,6 +30,18 @@ public sealed class WindowCheckpoint
     /// <summary>Rounds held, over every target.</summary>
     public int RoundCount => Rounds.Values.Sum(r => r.Count);
 
+    /// <summary>Makes consecutive rounds share equal arrays of names and endpoint names (<see cref="CheckpointedRound.SharingNamesWith"/>).</summary>
+    public void ShareNames()
+    {
+        foreach (var rounds in Rounds.Values)
+        {
+            for (var i = 1; i < rounds.Count; i++)
+            {
+                rounds[i] = rounds[i].SharingNamesWith(rounds[i - 1]);
+            }
+        }
+    }
+
     /// <summary>Applies one appended round: the trigger list as it is now, the round, and the target's retention.</summary>
     public void Apply(CheckpointAppend append)
     {
@@ -54,7 +66,7 @@ public sealed class WindowCheckpoint
             rounds.Clear();
         }
 
-        rounds.Add(append.Round);
+        rounds.Add(append.Round.SharingNamesWith(rounds.Count > 0 ? rounds[^1] : null));
         var cutoff = append.Round.At - append.Retention;
         var drop = 0;
         while (drop < rounds.Count - 1 && rounds[drop].At < cutoff)
@@ -84,17 +96,14 @@ public sealed record CheckpointedRound(
     public static CheckpointedRound From(ScrapeRound round)
     {
         ArgumentNullException.ThrowIfNull(round);
+        string[] families = [.. round.Families];
         return new(
             round.At,
-            [.. round.Families],
-            [.. round.Endpoints.Select(e => new CheckpointedEndpoint(
-                e.Endpoint,
-                e.Families is null ? null : new Dictionary<string, FamilyValue>(e.Families, StringComparer.Ordinal),
-                e.ErrorReason,
-                e.Error,
-                e.Latency,
-                e.Bytes,
-                e.AnsweredAfter))])
+            families,
+            [.. round.Endpoints.Select(e => new CheckpointedEndpoint(e.Endpoint, null, e.ErrorReason, e.Error, e.Latency, e.Bytes, e.AnsweredAfter)
+            {
+                Values = e.Families is null ? null : [.. families.Select(f => e.Families.TryGetValue(f, out var value) ? value : null)],
+            })])
         {
             BucketFamilies = round.BucketFamilies is null ? null : [.. round.BucketFamilies],
         };
@@ -118,10 +127,44 @@ public sealed record CheckpointedRound(
 
     /// <summary>The round; its sets of names are <paramref name="previous"/>'s when they hold the same names.</summary>
     public ScrapeRound ToRound(ScrapeRound? previous = null) =>
-        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.Families, e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Shared(Families, previous?.Families)!)
+        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.FamiliesIn(this), e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Shared(Families, previous?.Families)!)
         {
             BucketFamilies = Shared(BucketFamilies, previous?.BucketFamilies),
         };
+
+    /// <summary>
+    /// This round with <paramref name="previous"/>'s arrays of names and endpoint names where they are equal: a copy
+    /// received over the wire has its own strings in every round, and a window holds some sixty rounds.
+    /// </summary>
+    internal CheckpointedRound SharingNamesWith(CheckpointedRound? previous)
+    {
+        if (previous is null)
+        {
+            return this;
+        }
+
+        var families = Families.AsSpan().SequenceEqual(previous.Families) ? previous.Families : Families;
+        var buckets = BucketFamilies is not null && previous.BucketFamilies is not null && BucketFamilies.AsSpan().SequenceEqual(previous.BucketFamilies)
+            ? previous.BucketFamilies
+            : BucketFamilies;
+        CheckpointedEndpoint[]? endpoints = null;
+        for (var i = 0; i < Endpoints.Length; i++)
+        {
+            var name = Endpoints[i].Endpoint;
+            var earlier = i < previous.Endpoints.Length && previous.Endpoints[i].Endpoint == name
+                ? previous.Endpoints[i].Endpoint
+                : Array.Find(previous.Endpoints, e => e.Endpoint == name)?.Endpoint;
+            if (earlier is not null && !ReferenceEquals(earlier, name))
+            {
+                endpoints ??= [.. Endpoints];
+                endpoints[i] = Endpoints[i] with { Endpoint = earlier };
+            }
+        }
+
+        return ReferenceEquals(families, Families) && ReferenceEquals(buckets, BucketFamilies) && endpoints is null
+            ? this
+            : this with { Families = families, BucketFamilies = buckets, Endpoints = endpoints ?? Endpoints };
+    }
 
     private static IReadOnlySet<string>? Shared(string[]? names, IReadOnlySet<string>? previous) =>
         names is null ? null
@@ -138,7 +181,23 @@ public sealed record CheckpointedEndpoint(
     [property: Id(3)] string? Error,
     [property: Id(4)] TimeSpan Latency,
     [property: Id(5)] long Bytes,
-    [property: Id(6)] TimeSpan AnsweredAfter);
+    [property: Id(6)] TimeSpan AnsweredAfter)
+{
+    /// <summary>
+    /// The values of the round's families (<see cref="CheckpointedRound.Families"/>), in its order; null where the body
+    /// lacked one; null as a whole for a failed scrape. Written instead of <see cref="Families"/>, which copies from
+    /// before it carry: an array beside the round's shared names instead of a dictionary per endpoint and round.
+    /// </summary>
+    [Id(7)]
+    public FamilyValue?[]? Values { get; init; }
+
+    /// <summary>The families as a scrape has them: null for a failed one.</summary>
+    public IReadOnlyDictionary<string, FamilyValue>? FamiliesIn(CheckpointedRound round)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        return Families is not null ? Families : Values is null ? null : new FamilyValues(round.Families, Values);
+    }
+}
 
 /// <summary>One round appended to a checkpoint, valid only as the next change of the same writer.</summary>
 [GenerateSerializer, Immutable]

@@ -30,6 +30,7 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
     public Task Replace(WindowCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.ShareNames();
         _checkpoint = checkpoint;
         MoveAwayFromOwner();
         return Task.CompletedTask;
@@ -69,6 +70,7 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
         ArgumentNullException.ThrowIfNull(rehydrationContext);
         if (rehydrationContext.TryGetValue(MigrationKey, out WindowCheckpoint? checkpoint))
         {
+            checkpoint?.ShareNames();
             _checkpoint = checkpoint;
         }
     }

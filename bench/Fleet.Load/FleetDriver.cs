@@ -5,6 +5,12 @@ internal static class FleetDriver
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
+        if (args is [ReplicaProcess.Flag, var count, "--capture", var capture])
+        {
+            await ReplicaProcess.ServeAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), capture, Console.In, output);
+            return 0;
+        }
+
         var options = FleetOptions.Parse(args);
         output.WriteLine($"Fleet.Load --mode {options.Mode}{(options.Smoke ? " --smoke" : "")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
         if (options.Mode == "fleet")

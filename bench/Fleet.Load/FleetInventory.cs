@@ -7,9 +7,14 @@ namespace OrleansKaitoScaler.Fleet.Load;
 /// The fleet as the scaler's standalone inventory file sees it: InferenceSet <c>team-{i % 20}/model-{i}</c> with
 /// <c>M</c> replicas, each a service at <c>127.0.0.1:&lt;its port&gt;</c>.
 /// </summary>
-internal sealed class FleetInventory(IReadOnlyList<PortFleet.Replica> replicas, int replicasPerSet)
+internal sealed class FleetInventory(IReadOnlyList<int> ports, int replicasPerSet)
 {
-    public int Sets => replicas.Count / replicasPerSet;
+    public FleetInventory(IEnumerable<PortFleet.Replica> replicas, int replicasPerSet)
+        : this([.. replicas.Select(r => r.Port)], replicasPerSet)
+    {
+    }
+
+    public int Sets => ports.Count / replicasPerSet;
 
     public int ReplicasPerSet => replicasPerSet;
 
@@ -17,8 +22,11 @@ internal sealed class FleetInventory(IReadOnlyList<PortFleet.Replica> replicas, 
 
     public static string Name(int set) => $"model-{set}";
 
-    /// <summary>The replicas of InferenceSet <paramref name="set"/>.</summary>
-    public IEnumerable<PortFleet.Replica> ReplicasOf(int set) => replicas.Skip(set * replicasPerSet).Take(replicasPerSet);
+    /// <summary>The ports of InferenceSet <paramref name="set"/>'s replicas.</summary>
+    public IEnumerable<int> PortsOf(int set) => ports.Skip(set * replicasPerSet).Take(replicasPerSet);
+
+    /// <summary>The replicas of InferenceSet <paramref name="set"/> in <paramref name="fleet"/>.</summary>
+    public IEnumerable<PortFleet.Replica> ReplicasOf(int set, PortFleet fleet) => PortsOf(set).Select(fleet.ByPort);
 
     /// <summary>Writes the first <paramref name="sets"/> InferenceSets (atomically: the scaler reloads the file on change).</summary>
     public void Write(string path, int sets)
@@ -29,9 +37,9 @@ internal sealed class FleetInventory(IReadOnlyList<PortFleet.Replica> replicas, 
             yaml.Append(CultureInfo.InvariantCulture, $"  - namespace: {Namespace(i)}\n    name: {Name(i)}\n    ready: true\n")
                 .Append(CultureInfo.InvariantCulture, $"    replicas: {replicasPerSet}\n    readyReplicas: {replicasPerSet}\n    services:\n");
             var r = 0;
-            foreach (var replica in ReplicasOf(i))
+            foreach (var port in PortsOf(i))
             {
-                yaml.Append(CultureInfo.InvariantCulture, $"      - name: {Name(i)}-{r++}\n        host: 127.0.0.1\n        port: {replica.Port}\n");
+                yaml.Append(CultureInfo.InvariantCulture, $"      - name: {Name(i)}-{r++}\n        host: 127.0.0.1\n        port: {port}\n");
             }
         }
 

@@ -39,7 +39,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
 
             if (options.Phases.Contains("memory"))
             {
-                await MemoryAsync(fleet, inventoryPath);
+                await MemoryAsync(inventoryPath);
             }
         }
         finally
@@ -68,7 +68,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         output.WriteLine($"## Capacity: one silo process, InferenceSets stepped up (warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Span.TotalSeconds:0} s each; missed deadline = a round more than half an interval late or skipped)");
         output.WriteLine("| InferenceSets | endpoints | scrapes/s | rounds expected | missed | missed % | silo CPU (cores) | silo peak RSS (MB) | GetMetrics not Ok |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        new FleetInventory([], options.ReplicasPerSet).Write(inventoryPath, 0);
+        new FleetInventory(Array.Empty<int>(), options.ReplicasPerSet).Write(inventoryPath, 0);
         await using var silo = await SiloProcess.StartAsync(inventoryPath, options.Interval, primarySiloPort: null, options.ScalerArgs);
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         var budget = Stopwatch.StartNew();
@@ -85,7 +85,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             var inventory = await GrowAsync(fleet, sets);
             inventory.Write(inventoryPath, sets);
             await keda.RegisterAllAsync(sets, TimeSpan.FromMinutes(2));
-            var (deadlines, cpu, notOk) = await MeasureAsync([silo], inventory, keda, sets);
+            var (deadlines, cpu, notOk) = await MeasureAsync([silo], fleet, inventory, keda, sets);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {sets:N0} | {sets * options.ReplicasPerSet:N0} | {deadlines.Scrapes / options.Span.TotalSeconds:N0} | {deadlines.Expected:N0} | {deadlines.Missed:N0} | {deadlines.MissedFraction * 100:0.###} % | {cpu / options.Span.TotalSeconds:0.00} | {silo.PeakRssBytes / 1e6:N0} | {notOk:N0} |"));
             // A smoke run checks no targets: on a busy CI box one late round of its few is already over the limit,
@@ -125,12 +125,12 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
 
     /// <summary>Warm-up with KEDA polling, then the measured span: deadlines at the replicas, CPU of the silos.</summary>
     private async Task<(ScrapeDeadlines Deadlines, double CpuSeconds, long NotOk)> MeasureAsync(
-        IReadOnlyList<SiloProcess> silos, FleetInventory inventory, KedaCaller keda, int sets)
+        IReadOnlyList<SiloProcess> silos, PortFleet fleet, FleetInventory inventory, KedaCaller keda, int sets)
     {
         using var stop = new CancellationTokenSource(options.Warmup + options.Span);
         var polling = keda.PollAsync(sets, options.KedaPolling, stop.Token);
         await Task.Delay(options.Warmup);
-        var replicas = Enumerable.Range(0, sets).SelectMany(inventory.ReplicasOf).ToArray();
+        var replicas = Enumerable.Range(0, sets).SelectMany(set => inventory.ReplicasOf(set, fleet)).ToArray();
         ScrapeDeadlines.Start(replicas, options.Interval);
         var cpu = silos.Sum(s => s.CpuSeconds);
         await Task.Delay(options.Span);
@@ -157,7 +157,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 using var keda = new KedaCaller(silos.Select(s => s.GrpcUrl), KedaCaller.QueueTrigger);
                 await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
                 var before = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));
-                var (deadlines, cpu, _) = await MeasureAsync(silos, inventory, keda, options.Sets);
+                var (deadlines, cpu, _) = await MeasureAsync(silos, fleet, inventory, keda, options.Sets);
                 var after = await Task.WhenAll(silos.Select(s => s.ScrapesAsync()));
                 var perSilo = string.Join(" / ", after.Zip(before, (a, b) => (a - b).ToString("N0", CultureInfo.InvariantCulture)));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -174,14 +174,20 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
     }
 
     /// <summary>
-    /// In process, so the managed heap can be read after a full GC: baseline with the silo up and an empty inventory,
-    /// then N InferenceSets each asked for the queue (sum) and time-to-first-token over a <c>metricCacheWindow</c>
-    /// window (windowed-avg), kept polling until the window is full.
+    /// The scaler in this process, so its managed heap can be read after a full GC; the replicas in a child process, so
+    /// their bodies and connections are not on that heap. The baseline is a small fleet already warm (every lazily made
+    /// part, from instruments to caches, exists by then, and counts as fixed); then N InferenceSets more, each asked for
+    /// the queue (sum) and time-to-first-token over a <c>metricCacheWindow</c> window (windowed-avg), polled until the
+    /// window is full. The difference, per InferenceSet added, is what one costs: its grain, its window and, the one silo
+    /// having no other, the window's copy beside it.
     /// </summary>
-    private async Task MemoryAsync(PortFleet fleet, string inventoryPath)
+    private async Task MemoryAsync(string inventoryPath)
     {
-        var inventory = await GrowAsync(fleet, options.Sets);
-        new FleetInventory([], options.ReplicasPerSet).Write(inventoryPath, 0);
+        var probe = options.Smoke ? 2 : 10;
+        var sets = options.Sets + probe;
+        await using var replicas = await ReplicaProcess.StartAsync(sets * options.ReplicasPerSet, options.Capture);
+        var inventory = new FleetInventory(replicas.Ports, options.ReplicasPerSet);
+        inventory.Write(inventoryPath, probe);
         var app = ScalerApp.Build(
             [
                 "--inventory", inventoryPath, "--listen", "127.0.0.1",
@@ -191,7 +197,6 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 .. options.ScalerArgs,
             ]);
         await app.StartAsync();
-        var stopped = false;
         try
         {
             var grpc = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -203,39 +208,39 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 ["metricCacheWindow"] = options.WindowSeconds.ToString(CultureInfo.InvariantCulture),
                 ["threshold"] = "0.5",
             });
-            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            // The small fleet: registered, scraped and copied for a few rounds, its KEDA calls answered.
+            await queue.RegisterAllAsync(probe, TimeSpan.FromMinutes(1));
+            await Parallel.ForAsync(0, probe, async (i, token) => await ttft.GetMetricsAsync(i, token));
+            using (var warming = new CancellationTokenSource(3 * options.Interval))
+            {
+                await Task.WhenAll(queue.PollAsync(probe, options.Interval, warming.Token), ttft.PollAsync(probe, options.Interval, warming.Token));
+            }
+
             var baseline = ManagedHeap();
-            inventory.Write(inventoryPath, options.Sets);
-            await queue.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
-            await Parallel.ForAsync(0, options.Sets, async (i, token) => await ttft.GetMetricsAsync(i, token));
+            inventory.Write(inventoryPath, sets);
+            await queue.RegisterAllAsync(sets, TimeSpan.FromMinutes(2));
+            await Parallel.ForAsync(0, sets, async (i, token) => await ttft.GetMetricsAsync(i, token));
 
             // Fill the window: its length, plus two intervals so the retention's slack round is there too.
             var fill = TimeSpan.FromSeconds(options.WindowSeconds) + (2 * options.Interval);
             using var stop = new CancellationTokenSource(fill);
-            var polls = await Task.WhenAll(queue.PollAsync(options.Sets, options.KedaPolling, stop.Token), ttft.PollAsync(options.Sets, options.KedaPolling, stop.Token));
-            var windowOk = await ttft.GetMetricsAsync(0) is not null;
+            var polls = await Task.WhenAll(queue.PollAsync(sets, options.KedaPolling, stop.Token), ttft.PollAsync(sets, options.KedaPolling, stop.Token));
+            var windowOk = await ttft.GetMetricsAsync(sets - 1) is not null;
             var full = ManagedHeap();
-
-            // The simulated replicas live in this process too, and their server side keeps per-connection memory
-            // (Kestrel's pooled blocks) that is not the scaler's: stop the scaler and see what the heap keeps.
-            await app.StopAsync();
-            await app.DisposeAsync();
-            stopped = true;
-            var afterStop = ManagedHeap();
+            var grains = await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+            int Activations(string type) => grains.Where(g => g.GrainType.Contains(type, StringComparison.OrdinalIgnoreCase)).Sum(g => g.ActivationCount);
             output.WriteLine();
-            output.WriteLine($"## Memory: {options.Sets:N0} InferenceSets × {options.ReplicasPerSet} replica(s), triggers sum(vllm:num_requests_waiting) and windowed-avg(vllm:time_to_first_token_seconds) with metricCacheWindow {options.WindowSeconds} s, interval {options.Interval.TotalSeconds:0.###} s, after {fill.TotalSeconds:0} s");
-            output.WriteLine("| managed heap before (MB) | warmed (MB) | after the scaler stopped (MB) | per InferenceSet, warmed − before (KB) | per InferenceSet, warmed − stopped: the scaler's own (KB) | windowed trigger answering | KEDA calls not Ok while filling |");
+            output.WriteLine($"## Memory: {options.Sets:N0} InferenceSets × {options.ReplicasPerSet} replica(s) added to {probe} warm ones, triggers sum(vllm:num_requests_waiting) and windowed-avg(vllm:time_to_first_token_seconds) with metricCacheWindow {options.WindowSeconds} s, interval {options.Interval.TotalSeconds:0.###} s, after {fill.TotalSeconds:0} s; replicas in a child process");
+            output.WriteLine("| managed heap, small fleet warm (MB) | with the fleet warm (MB) | per InferenceSet added (KB) | InferenceSet grains | window copies | windowed trigger answering | KEDA calls not Ok while filling |");
             output.WriteLine("| ---: | ---: | ---: | ---: | ---: | --- | ---: |");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {baseline / 1e6:0.0} | {full / 1e6:0.0} | {afterStop / 1e6:0.0} | {(full - baseline) / 1024.0 / options.Sets:0.0} | {(full - afterStop) / 1024.0 / options.Sets:0.0} | {(windowOk ? "yes" : "no (warming up)")} | {polls.Sum(p => p.NotOk):N0} |"));
+                $"| {baseline / 1e6:0.0} | {full / 1e6:0.0} | {(full - baseline) / 1024.0 / options.Sets:0.0} | {Activations("inferenceset"):N0} | {Activations("windowcheckpoint"):N0} | {(windowOk ? "yes" : "no (warming up)")} | {polls.Sum(p => p.NotOk):N0} |"));
         }
         finally
         {
-            if (!stopped)
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
     }
 

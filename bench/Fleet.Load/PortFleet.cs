@@ -32,6 +32,9 @@ internal sealed class PortFleet : IAsyncDisposable
 
     public IReadOnlyList<Replica> Replicas => _replicas;
 
+    /// <summary>The replica listening on <paramref name="port"/>.</summary>
+    public Replica ByPort(int port) => _byPort[port];
+
     /// <summary>Bodies served so far, over every replica.</summary>
     public long Scrapes => _replicas.Sum(r => r.Scrapes);
 

@@ -139,13 +139,14 @@ internal sealed class PrometheusComparison(FleetOptions options, TextWriter outp
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         await keda.RegisterAllAsync(options.Sets, TimeSpan.FromMinutes(2));
         await prometheus.WaitForSamplesAsync("vllm:num_requests_waiting", 2, TimeSpan.FromSeconds(30) + (3 * options.Interval));
+        var byPort = replicas.ToDictionary(r => r.Port);
         var ours = new List<double>();
         var theirs = new List<double>();
         int oursMissed = 0, theirsMissed = 0;
         for (var step = 0; step < options.SignalSteps; step++)
         {
             var set = _random.Next(inventory.Sets);
-            var members = inventory.ReplicasOf(set).ToArray();
+            var members = inventory.PortsOf(set).Select(p => byPort[p]).ToArray();
             var replica = members[_random.Next(members.Length)];
             replica.SetWaiting(replica.Metrics.Waiting + 1 + _random.Next(50));
             var expected = members.Sum(r => r.Metrics.Waiting);

@@ -4,6 +4,8 @@ using Orleans.Serialization;
 using OrleansKaitoScaler.Abstractions.Scaling;
 using OrleansKaitoScaler.Grains.Checkpoints;
 using OrleansKaitoScaler.Grains.Placement;
+using OrleansKaitoScaler.Grains.Scraping;
+using OrleansKaitoScaler.Grains.Scraping.Exposition;
 using static OrleansKaitoScaler.Grains.Tests.Aggregation.Samples;
 using AggregationKind = OrleansKaitoScaler.Abstractions.Scaling.Aggregation;
 
@@ -87,6 +89,51 @@ public sealed class WindowCheckpointTests
         Assert.Same(back[0].Families, back[1].Families);
         Assert.Same(back[1].Families, back[2].Families);
         Assert.Equal(rounds[2].Endpoints[0].Families![Ttft].Histogram!.Buckets, back[2].Endpoints[0].Families![Ttft].Histogram!.Buckets);
+    }
+
+    [Fact]
+    public void A_copy_received_over_the_wire_shares_its_names_from_round_to_round()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        for (var i = 0; i < 3; i++)
+        {
+            var at = T0.AddSeconds(5 * i);
+            var round = Round(at, Gauge("a", i), Histogram("b", i, i)) with { BucketFamilies = new HashSet<string>(StringComparer.Ordinal) };
+            var append = new CheckpointAppend(Writer, 2 + i, [new CheckpointedTrigger(Rate, at)], ScrapeProfile.Default, CheckpointedRound.From(round), TimeSpan.FromMinutes(5));
+            checkpoint.Apply(serializer.Deserialize<CheckpointAppend>(serializer.SerializeToArray(append))!);
+        }
+
+        var rounds = checkpoint.Rounds[ScrapeProfile.Default];
+        Assert.Equal(3, rounds.Count);
+        Assert.All(rounds.Skip(1), r =>
+        {
+            Assert.Same(rounds[0].Families, r.Families);
+            Assert.Same(rounds[0].BucketFamilies, r.BucketFamilies);
+            Assert.Same(rounds[0].Endpoints[0].Endpoint, r.Endpoints[0].Endpoint);
+            Assert.Same(rounds[0].Endpoints[1].Endpoint, r.Endpoints[1].Endpoint);
+        });
+        var restored = CheckpointedRound.ToRounds(rounds);
+        Assert.Equal([0.0, 1, 2], restored.Select(r => r.Endpoints[0].Families![Waiting].Value));
+        Assert.Equal([0.0, 1, 2], restored.Select(r => r.Endpoints[1].Families![Ttft].Histogram!.Sum));
+    }
+
+    [Fact]
+    public void A_copy_written_before_values_were_arrays_still_restores()
+    {
+        var older = new CheckpointedRound(
+            T0,
+            [Waiting],
+            [
+                new CheckpointedEndpoint("a", new Dictionary<string, FamilyValue> { [Waiting] = new(4, null) }, null, null, TimeSpan.FromMilliseconds(3), 100, TimeSpan.FromMilliseconds(2)),
+                new CheckpointedEndpoint("b", null, ScrapeErrorReason.Connection, "refused", TimeSpan.FromMilliseconds(1), 0, TimeSpan.FromMilliseconds(1)),
+            ]);
+
+        var round = older.ToRound();
+
+        Assert.Equal(4, round.Endpoints[0].Families![Waiting].Value);
+        Assert.False(round.Endpoints[1].Succeeded);
+        Assert.True(round.CoversBuckets(Waiting));
     }
 
     private static CheckpointAppend Append(long sequence, DateTimeOffset at, TimeSpan retention) =>
