@@ -16,16 +16,17 @@ internal sealed class KedaCallInterceptor(ScalerTelemetry telemetry) : Intercept
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
+        var started = Stopwatch.GetTimestamp();
         using var activity = Start(context);
         try
         {
             var response = await continuation(request, context);
-            Finish(activity, context, StatusCode.OK);
+            Finish(activity, context, StatusCode.OK, Stopwatch.GetElapsedTime(started));
             return response;
         }
         catch (RpcException e)
         {
-            Finish(activity, context, e.StatusCode);
+            Finish(activity, context, e.StatusCode, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }
@@ -56,9 +57,18 @@ internal sealed class KedaCallInterceptor(ScalerTelemetry telemetry) : Intercept
         return activity;
     }
 
-    private void Finish(Activity? activity, ServerCallContext context, StatusCode status)
+    /// <summary>Counts the call; a unary call's <paramref name="duration"/> also goes to the latency histogram (a stream's would only say how long KEDA kept it).</summary>
+    private void Finish(Activity? activity, ServerCallContext context, StatusCode status, TimeSpan? duration = null)
     {
-        telemetry.KedaCall(MethodName(context), status.ToString());
+        if (duration is { } elapsed)
+        {
+            telemetry.KedaCall(MethodName(context), status.ToString(), elapsed);
+        }
+        else
+        {
+            telemetry.KedaCall(MethodName(context), status.ToString());
+        }
+
         activity?.SetTag("rpc.grpc.status_code", (int)status);
         if (status is not (StatusCode.OK or StatusCode.Cancelled))
         {

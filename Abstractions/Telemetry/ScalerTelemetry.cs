@@ -22,6 +22,12 @@ public sealed class ScalerTelemetry
         ScrapeDuration = meter.CreateHistogram<double>("oks.scrape.duration", "s", "Time to scrape and parse one endpoint.");
         ScrapeBytes = meter.CreateCounter<long>("oks.scrape.bytes", "By", "Response bytes read from endpoints.");
         KedaCalls = meter.CreateCounter<long>("oks.keda.calls", "{call}", "KEDA externalscaler calls, by method and gRPC status.");
+        KedaCallDuration = meter.CreateHistogram(
+            "oks.keda.call.duration",
+            "s",
+            "Time to answer a unary KEDA externalscaler call, from its arrival at the service to its answer, by method and gRPC status.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = KedaCallBuckets });
         Meter = meter;
     }
 
@@ -35,7 +41,19 @@ public sealed class ScalerTelemetry
 
     public Counter<long> KedaCalls { get; }
 
+    /// <summary>Bounds of <see cref="KedaCallDuration"/>, seconds: fine below 10 ms, where a KEDA call should answer.</summary>
+    public static IReadOnlyList<double> KedaCallBuckets { get; } = [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    public Histogram<double> KedaCallDuration { get; }
+
     /// <summary>Records one KEDA call's outcome.</summary>
     public void KedaCall(string method, string status) =>
         KedaCalls.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>Records one unary KEDA call's outcome and how long it took.</summary>
+    public void KedaCall(string method, string status, TimeSpan duration)
+    {
+        KedaCall(method, status);
+        KedaCallDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("status", status));
+    }
 }

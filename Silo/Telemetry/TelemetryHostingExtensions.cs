@@ -25,7 +25,7 @@ internal static class TelemetryHostingExtensions
             .ConfigureResource(resource => resource.AddService("orleans-kaito-scaler"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ScalerTelemetry.Name, "Microsoft.Orleans").AddPrometheusExporter();
+                metrics.AddMeter(ScalerTelemetry.Name, "Microsoft.Orleans", "System.Runtime").AddPrometheusExporter();
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => Configure(o, otlp, options.OtlpProtocol, "v1/metrics"));

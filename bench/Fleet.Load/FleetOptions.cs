@@ -54,6 +54,12 @@ internal sealed record FleetOptions
     /// <summary>How often KEDA asks each InferenceSet while the fleet runs (HPA's sync period).</summary>
     public TimeSpan KedaPolling { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Memory: silos in the measuring process (with two or more, every window has its copy on another silo).</summary>
+    public int MemorySilos { get; init; } = 1;
+
+    /// <summary>Memory: where to write a full dump of this process once the fleet is warm (read it with bench/HeapCensus).</summary>
+    public string? DumpPath { get; init; }
+
     /// <summary>More scaler command-line arguments for every silo, e.g. <c>--Scrape:CheckpointWindows false</c>.</summary>
     public IReadOnlyList<string> ScalerArgs { get; init; } = [];
 
@@ -67,6 +73,8 @@ internal sealed record FleetOptions
           --calls-per-second 1000 --latency-span 00:00:20 --sets 1000 --replicas 1 --window 300 --silos 1,3
           --signal-steps 20 --capture <file in fixtures/vllm-metrics> --keda-polling 00:00:15 --missed-limit 0.001
           --scaler-args "--Scrape:CheckpointWindows false"   more arguments for every silo
+          --dump <file>       memory phase: a full dump of this process once warm, for bench/HeapCensus
+          --memory-silos 1    memory phase: silos in the measuring process (2: windows and their copies)
         """;
 
     /// <summary>The smallest run that still goes through every part: a CI smoke test.</summary>
@@ -132,6 +140,8 @@ internal sealed record FleetOptions
                 "--keda-polling" => o with { KedaPolling = Time(v) },
                 "--scaler-args" => o with { ScalerArgs = v.Split(' ', StringSplitOptions.RemoveEmptyEntries) },
                 "--missed-limit" => o with { MissedLimit = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--dump" => o with { DumpPath = v },
+                "--memory-silos" => o with { MemorySilos = Int(v) },
                 _ => throw new ArgumentException($"unknown option {args[i - 1]}\n{Usage}"),
             };
         }

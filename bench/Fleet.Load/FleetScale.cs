@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKaitoScaler.Silo.Hosting;
 using OrleansKaitoScaler.TestSupport;
@@ -73,7 +74,8 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         var budget = Stopwatch.StartNew();
         var sustained = 0;
-        LatencySummary? latency = null;
+        LatencySummary? latency = null, floor = null;
+        ServerLatency? server = null;
         foreach (var sets in options.Steps)
         {
             if (budget.Elapsed > options.Budget)
@@ -101,7 +103,16 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
 
             if (sets == options.Sets)
             {
+                var before = await silo.KedaCallHistogramAsync("GetMetrics");
+                var gcBefore = await silo.GcAsync();
                 latency = await keda.PaceAsync(sets, options.CallsPerSecond, options.LatencySpan);
+                var gcAfter = await silo.GcAsync();
+                server = ServerLatency.Between(before, await silo.KedaCallHistogramAsync("GetMetrics")) with
+                {
+                    Collections = gcAfter.Collections - gcBefore.Collections,
+                    PauseMs = (gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000,
+                };
+                floor = await keda.PaceMetricSpecAsync(sets, options.CallsPerSecond, options.LatencySpan);
             }
         }
 
@@ -111,16 +122,24 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         {
             output.WriteLine();
             output.WriteLine($"## GetMetrics latency: {options.CallsPerSecond:N0} calls/s open loop over gRPC for {options.LatencySpan.TotalSeconds:0} s, {options.Sets:N0} InferenceSets scraping meanwhile");
-            PrintLatency(latency);
+            PrintLatency(latency, server);
+            if (floor is not null)
+            {
+                output.WriteLine();
+                output.WriteLine($"The same pacing with GetMetricSpec, which asks no grain (the floor under every call: gRPC over loopback, both HTTP/2 stacks, scheduling on {Environment.ProcessorCount} cores):");
+                PrintLatency(floor, server: null);
+            }
         }
     }
 
-    private void PrintLatency(LatencySummary latency)
+    /// <summary>The caller's percentiles, and the silo's own (from its handler's histogram) when it was read.</summary>
+    private void PrintLatency(LatencySummary latency, ServerLatency? server)
     {
-        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok | in the silo's handler: calls, p50, p99 (ms, bucket bound) | silo GCs, paused (ms) |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        var inSilo = server is null ? "— | —" : string.Create(CultureInfo.InvariantCulture, $"{server.Calls:N0}, ≤ {server.P50UpToMs:0.##}, ≤ {server.P99UpToMs:0.##} | {server.Collections:N0}, {server.PauseMs:N0}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} |"));
+            $"| {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} | {inSilo} |"));
     }
 
     /// <summary>Warm-up with KEDA polling, then the measured span: deadlines at the replicas, CPU of the silos.</summary>
@@ -188,17 +207,28 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         await using var replicas = await ReplicaProcess.StartAsync(sets * options.ReplicasPerSet, options.Capture);
         var inventory = new FleetInventory(replicas.Ports, options.ReplicasPerSet);
         inventory.Write(inventoryPath, probe);
-        var app = ScalerApp.Build(
-            [
-                "--inventory", inventoryPath, "--listen", "127.0.0.1",
-                "--grpc-port", Port(), "--metrics-port", Port(), "--health-port", Port(), "--silo-port", Port(), "--gateway-port", Port(),
-                "--scrape-interval", options.Interval.ToString("c", CultureInfo.InvariantCulture),
-                "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
-                .. options.ScalerArgs,
-            ]);
-        await app.StartAsync();
+        // With --memory-silos above 1, more silos in this process join the first: the heap then holds each window and,
+        // on another silo, its copy.
+        var primarySiloPort = Port();
+        var apps = new List<WebApplication>();
+        for (var silo = 0; silo < options.MemorySilos; silo++)
+        {
+            var app = ScalerApp.Build(
+                [
+                    "--inventory", inventoryPath, "--listen", "127.0.0.1",
+                    "--grpc-port", Port(), "--metrics-port", Port(), "--health-port", Port(), "--silo-port", silo == 0 ? primarySiloPort : Port(), "--gateway-port", Port(),
+                    "--scrape-interval", options.Interval.ToString("c", CultureInfo.InvariantCulture),
+                    "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
+                    .. silo == 0 ? Array.Empty<string>() : ["--primary-silo-port", primarySiloPort],
+                    .. options.ScalerArgs,
+                ]);
+            await app.StartAsync();
+            apps.Add(app);
+        }
+
         try
         {
+            var app = apps[0];
             var grpc = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
             using var queue = new KedaCaller([grpc], KedaCaller.QueueTrigger);
             using var ttft = new KedaCaller([grpc], new Dictionary<string, string>
@@ -228,10 +258,15 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             var polls = await Task.WhenAll(queue.PollAsync(sets, options.KedaPolling, stop.Token), ttft.PollAsync(sets, options.KedaPolling, stop.Token));
             var windowOk = await ttft.GetMetricsAsync(sets - 1) is not null;
             var full = ManagedHeap();
+            if (options.DumpPath is { } dump)
+            {
+                new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.Full, Path.GetFullPath(dump));
+                output.WriteLine($"(full dump of the warm fleet written to {dump}; bench/HeapCensus reads it)");
+            }
             var grains = await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
             int Activations(string type) => grains.Where(g => g.GrainType.Contains(type, StringComparison.OrdinalIgnoreCase)).Sum(g => g.ActivationCount);
             output.WriteLine();
-            output.WriteLine($"## Memory: {options.Sets:N0} InferenceSets × {options.ReplicasPerSet} replica(s) added to {probe} warm ones, triggers sum(vllm:num_requests_waiting) and windowed-avg(vllm:time_to_first_token_seconds) with metricCacheWindow {options.WindowSeconds} s, interval {options.Interval.TotalSeconds:0.###} s, after {fill.TotalSeconds:0} s; replicas in a child process");
+            output.WriteLine($"## Memory: {options.MemorySilos} silo(s) in this process, {options.Sets:N0} InferenceSets × {options.ReplicasPerSet} replica(s) added to {probe} warm ones, triggers sum(vllm:num_requests_waiting) and windowed-avg(vllm:time_to_first_token_seconds) with metricCacheWindow {options.WindowSeconds} s, interval {options.Interval.TotalSeconds:0.###} s, after {fill.TotalSeconds:0} s; replicas in a child process");
             output.WriteLine("| managed heap, small fleet warm (MB) | with the fleet warm (MB) | per InferenceSet added (KB) | InferenceSet grains | window copies | windowed trigger answering | KEDA calls not Ok while filling |");
             output.WriteLine("| ---: | ---: | ---: | ---: | ---: | --- | ---: |");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -239,8 +274,11 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            foreach (var app in Enumerable.Reverse(apps))
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
         }
     }
 

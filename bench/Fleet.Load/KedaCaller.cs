@@ -115,7 +115,29 @@ internal sealed class KedaCaller : IDisposable
     /// <paramref name="duration"/>; each call's latency from send to answer. Calls are sent on schedule whether or not
     /// earlier ones have answered, so a slow answer cannot slow the caller down and hide itself (no coordinated omission).
     /// </summary>
-    public async Task<LatencySummary> PaceAsync(int sets, int perSecond, TimeSpan duration)
+    public Task<LatencySummary> PaceAsync(int sets, int perSecond, TimeSpan duration) =>
+        PaceAsync(sets, perSecond, duration, async set => await GetMetricsAsync(set) is not null);
+
+    /// <summary>
+    /// The same pacing with <c>GetMetricSpec</c>, which the gateway answers from the trigger metadata without asking any
+    /// grain: the floor that gRPC over loopback, both HTTP/2 stacks and the two processes' scheduling put under every call.
+    /// </summary>
+    public Task<LatencySummary> PaceMetricSpecAsync(int sets, int perSecond, TimeSpan duration) =>
+        PaceAsync(sets, perSecond, duration, async set =>
+        {
+            try
+            {
+                var client = _clients[(uint)Interlocked.Increment(ref _next) % _clients.Length];
+                await client.GetMetricSpecAsync(Reference(set));
+                return true;
+            }
+            catch (RpcException)
+            {
+                return false;
+            }
+        });
+
+    private static async Task<LatencySummary> PaceAsync(int sets, int perSecond, TimeSpan duration, Func<int, Task<bool>> call)
     {
         var latencies = new double[(int)(perSecond * duration.TotalSeconds)];
         var failures = 0;
@@ -133,7 +155,7 @@ internal sealed class KedaCaller : IDisposable
             calls[k] = Task.Run(async () =>
             {
                 var sent = Stopwatch.GetTimestamp();
-                if (await GetMetricsAsync(index % sets) is null)
+                if (!await call(index % sets))
                 {
                     Interlocked.Increment(ref failures);
                 }
@@ -161,6 +183,26 @@ internal sealed class KedaCaller : IDisposable
         reference.ScalerMetadata["inferenceSetName"] = FleetInventory.Name(set);
         reference.ScalerMetadata["inferenceSetNamespace"] = FleetInventory.Namespace(set);
         return reference;
+    }
+}
+
+/// <summary>
+/// Percentiles from the silo's own histogram of the calls between two readings: the upper bound of the bucket holding
+/// the rank, so "≤ x".
+/// </summary>
+internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99UpToMs)
+{
+    /// <summary>The silo's garbage collections over the same span, and its threads' total pause in them.</summary>
+    public double Collections { get; init; }
+
+    public double PauseMs { get; init; }
+
+    public static ServerLatency Between(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
+    {
+        var counts = after.Select(b => (Bound: b.Key, Count: b.Value - before.GetValueOrDefault(b.Key))).ToList();
+        var total = counts.Count == 0 ? 0 : counts[^1].Count;
+        double UpTo(double q) => total == 0 ? double.NaN : counts.First(c => c.Count >= q * total).Bound * 1000;
+        return new ServerLatency(total, UpTo(0.50), UpTo(0.99));
     }
 }
 

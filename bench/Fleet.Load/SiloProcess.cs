@@ -101,6 +101,51 @@ internal sealed class SiloProcess : IAsyncDisposable
         return (long)total;
     }
 
+    /// <summary>
+    /// The silo's own histogram of unary KEDA calls of <paramref name="method"/> (<c>oks_keda_call_duration_seconds</c>),
+    /// over every status: cumulative counts by upper bound, ascending.
+    /// </summary>
+    public async Task<SortedDictionary<double, double>> KedaCallHistogramAsync(string method)
+    {
+        var text = await _http.GetStringAsync(new Uri(MetricsUrl, "metrics"));
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith("oks_keda_call_duration_seconds_bucket{", StringComparison.Ordinal) || !line.Contains($"method=\"{method}\"", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var le = line.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+            var bound = line[le..line.IndexOf('"', le)];
+            var key = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, NumberStyles.Float, CultureInfo.InvariantCulture);
+            buckets[key] = buckets.GetValueOrDefault(key) + double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The silo's garbage collections so far (all generations) and the time its threads were paused by them, from <c>System.Runtime</c>.</summary>
+    public async Task<(double Collections, double PauseSeconds)> GcAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(MetricsUrl, "metrics"));
+        double collections = 0, pause = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            var value = line.Length == 0 || line[0] == '#' ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (line.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal))
+            {
+                collections += value;
+            }
+            else if (line.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
+            {
+                pause += value;
+            }
+        }
+
+        return (collections, pause);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();

@@ -29,7 +29,11 @@ public sealed class FleetDriverSmokeTests
         var three = Row(text, "| 3 |");
         Assert.All(three.Split('|')[2].Split('/'), s => Assert.True(double.Parse(s.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) > 0, text));
         Assert.Contains("## Memory", text, StringComparison.Ordinal);
-        Assert.Contains("| per InferenceSet, warmed − stopped: the scaler's own (KB) |", text, StringComparison.Ordinal);
+        Assert.Contains("| per InferenceSet added (KB) |", text, StringComparison.Ordinal);
+
+        // 20 InferenceSets added to 2 warm ones, every one with its grain; one silo keeps no window copies.
+        Assert.Contains("| 22 | 0 |", text, StringComparison.Ordinal);
+        Assert.Contains("GetMetricSpec, which asks no grain", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Metrics_are_served_in_prometheus_format_with_scrapes_keda_calls_and_orleans_meters()
+    public async Task Metrics_are_served_in_prometheus_format_with_scrapes_keda_calls_their_latency_and_orleans_and_runtime_meters()
     {
         await Eventually.Get(() => _host.TryGetMetricAsync(Waiting()), r => r.Status == StatusCode.OK, what: "value");
         await Eventually.Get(() => StateOf("default", "phi-4"), v => v.ValueKind == JsonValueKind.Object, what: "state posted");
@@ -128,6 +128,8 @@ public sealed class ObservabilityTests : IAsyncLifetime
         Assert.Contains("outcome=\"HttpStatus\"", text, StringComparison.Ordinal);
         Assert.Contains("oks_scrape_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("method=\"GetMetrics\"", text, StringComparison.Ordinal);
+        Assert.Matches("oks_keda_call_duration_seconds_bucket\\{[^}]*method=\"GetMetrics\"[^}]*le=\"0.001\"", text);
+        Assert.Contains("dotnet_gc_collections_total", text, StringComparison.Ordinal);
         Assert.Contains("oks_window_bytes", text, StringComparison.Ordinal);
         Assert.Contains("oks_inventory_sync_lag_seconds", text, StringComparison.Ordinal);
         Assert.Contains("orleans_", text, StringComparison.Ordinal);
