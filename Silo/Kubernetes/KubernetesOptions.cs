@@ -44,9 +44,16 @@ public sealed class KubernetesOptions
     public int ListPageSize { get; set; } = 500;
 
     /// <summary>True when Kubernetes mode applies: the explicit setting, else whether this process runs in a pod.</summary>
-    public static bool IsEnabled(IConfiguration configuration)
+    public static bool IsEnabled(IConfiguration configuration) => IsEnabled(configuration, Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// <see cref="IsEnabled(IConfiguration)"/> with the process environment read through <paramref name="environment"/>:
+    /// a pod is told by <c>KUBERNETES_SERVICE_HOST</c>, which the kubelet sets in every container.
+    /// </summary>
+    public static bool IsEnabled(IConfiguration configuration, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
         var value = configuration[$"{SectionName}:{nameof(Enabled)}"];
         if (!string.IsNullOrWhiteSpace(value))
         {
@@ -56,6 +63,6 @@ public sealed class KubernetesOptions
                     SectionName, typeof(KubernetesOptions), [$"{SectionName}:{nameof(Enabled)} '{value}' is not true or false"]);
         }
 
-        return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"));
+        return !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST"));
     }
 }
