@@ -27,6 +27,15 @@ internal sealed partial class ScaledObjectProvisioner : BackgroundService
     /// <summary>The current term's queue, or null while not leading.</summary>
     private ReconcileQueue? _queue;
 
+    /// <summary>
+    /// Set once the current term is about to queue its initial work: from then on, an InferenceSet seen for the first time
+    /// without our annotations is queued only if it may have a ScaledObject of ours (<see cref="_managed"/>).
+    /// </summary>
+    private bool _initialQueued;
+
+    /// <summary>The ScaledObjects of ours the term's LIST found (their InferenceSets' keys), or null when it failed.</summary>
+    private IReadOnlySet<ObjectKey>? _managed;
+
     public ScaledObjectProvisioner(
         KubernetesInventoryFeeder feeder,
         ScaledObjectReconciler reconciler,
@@ -100,6 +109,14 @@ internal sealed partial class ScaledObjectProvisioner : BackgroundService
                 Log.ManagedListFailed(_logger, e);
             }
 
+            lock (_gate)
+            {
+                // Before reading the InferenceSets (never under this lock: the feeder raises changes under its own), so
+                // one first seen meanwhile is queued by this read, by OnInferenceSetChanged, or by both (once).
+                _managed = managed;
+                _initialQueued = true;
+            }
+
             EnqueueAll(queue, managed is null ? null : set => ProvisioningInputs.HasOurAnnotations(set) || managed.Contains(set.Key));
             var workers = Enumerable.Range(0, _options.MaxConcurrentReconciles).Select(_ => WorkAsync(queue, bucket, term));
             await Task.WhenAll([.. workers, ResyncAsync(queue, term)]).ConfigureAwait(false);
@@ -112,6 +129,8 @@ internal sealed partial class ScaledObjectProvisioner : BackgroundService
             lock (_gate)
             {
                 _queue = null;
+                _initialQueued = false;
+                _managed = null;
             }
         }
     }
@@ -194,9 +213,19 @@ internal sealed partial class ScaledObjectProvisioner : BackgroundService
             }
 
             _inputs[key] = inputs;
+            if (previous is null && !ProvisioningInputs.HasOurAnnotations(set) && !MayBeManaged(key))
+            {
+                // First seen, nothing of ours asked for: only a ScaledObject of ours left from before could need a write,
+                // and the term's LIST says whether there is one (until it has been read, the term's initial pass decides).
+                return;
+            }
+
             _queue?.Add(key);
         }
     }
+
+    /// <summary>Whether an InferenceSet seen for the first time may have a ScaledObject of ours to clean up (under <see cref="_gate"/>).</summary>
+    private bool MayBeManaged(ObjectKey key) => _initialQueued && (_managed is null || _managed.Contains(key));
 
     private static partial class Log
     {

@@ -342,6 +342,24 @@ public sealed class ScaledObjectProvisionerTests
     }
 
     [Fact]
+    public async Task An_InferenceSet_without_our_annotations_first_seen_while_the_term_lists_ScaledObjects_is_not_read()
+    {
+        await using var cluster = await ProvisioningCluster.StartAsync();
+        cluster.InferenceSet("plain", new Dictionary<string, string> { ["team"] = "search" });
+        cluster.InferenceSet(Name, ProvisioningCluster.Simple());
+
+        // As on a busy API server: the Lease is taken at once, the term's LIST of ScaledObjects is slow, and the
+        // InferenceSets arrive while it is under way, so each is seen for the first time during the term's start.
+        using var slowSets = cluster.Api.Faults.AddLatency(TimeSpan.FromMilliseconds(500), r => r.Verb == "list" && r.Resource == "inferencesets");
+        using var slowList = cluster.Api.Faults.AddLatency(TimeSpan.FromMilliseconds(1500), r => r.Verb == "list" && r.Resource == "scaledobjects");
+        await cluster.StartProvisionerAsync();
+        await cluster.ScaledObjectAsync(Name, _ => true, "the annotated InferenceSet's ScaledObject");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(0, cluster.Api.Requests.Count(r => r.Request.Resource == "scaledobjects" && r.Request.Name == "plain"));
+    }
+
+    [Fact]
     public async Task A_new_term_removes_our_ScaledObject_of_an_InferenceSet_whose_annotations_went_while_no_leader_watched()
     {
         await using var cluster = await ProvisioningCluster.StartAsync();
