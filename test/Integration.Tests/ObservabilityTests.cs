@@ -162,11 +162,12 @@ public sealed class ObservabilityTests : IAsyncLifetime
 
         // The first call registers the target: the grain scrapes at once, inside the call's trace.
         await _host.TryGetMetricAsync(metadata);
+        // A span is recorded when it ends: wait for the three replicas' scrapes, which end one after another.
         var trace = await Eventually.Get(
             () => Task.FromResult(Snapshot().Where(a => a.OperationName == "keda GetMetrics").Select(a => a.TraceId)
-                .FirstOrDefault(id => Snapshot().Any(s => s.TraceId == id && s.OperationName == "scrape"))),
+                .FirstOrDefault(id => Snapshot().Count(s => s.TraceId == id && s.OperationName == "scrape") >= 3)),
             id => id != default,
-            what: "a trace with a scrape");
+            what: "a trace with the three replicas' scrapes");
 
         var names = Snapshot().Where(a => a.TraceId == trace).Select(a => a.OperationName).ToList();
         Assert.Contains("keda GetMetrics", names);
