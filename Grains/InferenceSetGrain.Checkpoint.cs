@@ -145,7 +145,7 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
             return;
         }
 
-        if (!AnotherSiloIsActive())
+        if (!membership.HasActiveSiloBesides(GrainContext.Address.SiloAddress!))
         {
             // Alone, a copy could only live on this silo and would be lost with it: keep none (and clear one kept
             // while there was another silo). When a silo joins, the next round sends the whole window to it.
@@ -192,20 +192,6 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
                 }
             }
         }
-    }
-
-    private bool AnotherSiloIsActive()
-    {
-        var here = GrainContext.Address.SiloAddress;
-        foreach (var member in membership.CurrentSnapshot.Members.Values)
-        {
-            if (member.Status == SiloStatus.Active && !member.SiloAddress.Equals(here))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Forgets the copy (deleted, or nobody asks any more), after the writes queued before.</summary>

@@ -9,9 +9,14 @@ namespace OrleansKaitoScaler.Grains;
 /// <summary>Posting the grain's state to its silo's board after every scrape round, and logging trigger state changes.</summary>
 internal sealed partial class InferenceSetGrain
 {
-    /// <summary>Rough bytes per stored sample part, for the window-memory figure (object headers, doubles, references).</summary>
-    private const int EndpointSampleBytes = 96;
-    private const int FamilySampleBytes = 64;
+    /// <summary>
+    /// Bytes per stored sample part, for the window-memory figure, as the heap census of bench/README.md measured them:
+    /// an endpoint's part of a round (the round, its endpoint array, the scrape, the family map and its slots), each
+    /// family's value, a histogram's sum and count, and each kept bucket.
+    /// </summary>
+    private const int EndpointSampleBytes = 240;
+    private const int FamilySampleBytes = 32;
+    private const int HistogramBytes = 40;
     private const int BucketBytes = 16;
 
     private void Publish()
@@ -80,5 +85,5 @@ internal sealed partial class InferenceSetGrain
 
     private static long WindowBytes(ScrapeTarget target) =>
         target.Window.Rounds.Sum(round => round.Endpoints.Sum(e =>
-            EndpointSampleBytes + (e.Families?.Values.Sum(f => FamilySampleBytes + ((f.Histogram?.Buckets.Count ?? 0) * BucketBytes)) ?? 0)));
+            EndpointSampleBytes + (e.Families?.Values.Sum(f => FamilySampleBytes + (f.Histogram is { } h ? HistogramBytes + (h.Buckets.Count * BucketBytes) : 0)) ?? 0)));
 }

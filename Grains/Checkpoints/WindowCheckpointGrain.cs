@@ -85,7 +85,7 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
     {
         if (RequestContext.Get(ApartFromOwnerPlacement.OwnerKey) is SiloAddress owner
             && owner.Equals(silo.SiloAddress)
-            && membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(owner)))
+            && membership.HasActiveSiloBesides(owner))
         {
             Log.MovingAwayFromOwner(logger, this.GetPrimaryKeyString(), owner);
             this.MigrateOnIdle();

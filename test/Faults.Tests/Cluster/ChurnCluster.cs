@@ -61,12 +61,7 @@ public sealed class ChurnCluster : IAsyncDisposable
 
     public static async Task<ChurnCluster> StartAsync(int silos, IEnumerable<(int InferenceSet, int Replicas)> inferenceSets, TimeSpan interval)
     {
-        // Three silos, the replicas and the KEDA callers share this one process and its thread pool, and a silo
-        // starting in-process (TestingHost) blocks pool threads: on 2 cores the pool then adds threads only every
-        // half second or so, stalling scrapes by up to 1 s and moving a 12 s rate by up to 10%. A scaler pod runs one
-        // silo and blocks none (no sync-over-async in our code); give this process the threads it would have.
-        ThreadPool.GetMinThreads(out var workers, out var completions);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(completions, 64));
+        InProcessSilos.GiveThreadsOfSeparatePods();
         var fleet = await VllmFleet.StartAsync();
         var scaler = new ChurnCluster(fleet, interval);
         foreach (var (i, replicas) in inferenceSets)
