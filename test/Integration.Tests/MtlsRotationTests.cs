@@ -27,20 +27,26 @@ public sealed class MtlsRotationTests
         await MtlsClient.ReadyAsync(scaler);
         var firstCa = MtlsClient.Bundle(cluster.Api)[0];
         var firstServer = await ServerCertificateAsync(address, cluster, clock);
+        var firstClient = MtlsClient.IssuedClient(cluster.Api);
 
         // KEDA's steady stream: one long-lived connection with the first client certificate, and calls on fresh
-        // connections with the client certificate stored at the time (as KEDA after re-reading its Secrets).
+        // connections with the client certificate stored at the time (as KEDA after re-reading its Secrets). The
+        // clock jumps only between two calls: a call that read a certificate and then handshook 20 minutes later
+        // would be refused for an expiry no real KEDA sees.
         using var stop = new CancellationTokenSource();
-        using var longLived = MtlsClient.Channel(address, cluster.Api, MtlsClient.IssuedClient(cluster.Api), clock.GetUtcNow);
+        using var longLived = MtlsClient.Channel(address, cluster.Api, firstClient, clock.GetUtcNow);
         var calls = new CallCount();
-        var stream = Task.Run(() => StreamAsync(address, cluster, clock, longLived, calls, stop.Token));
+        using var betweenCalls = new SemaphoreSlim(1, 1);
+        var stream = Task.Run(() => StreamAsync(address, cluster, clock, longLived, calls, betweenCalls, stop.Token));
 
         await Eventually.True(() => stream.IsCompleted || calls.Value >= 10, TimeSpan.FromSeconds(20), "calls flowing");
-        clock.Advance(TimeSpan.FromMinutes(19));
+        await AdvanceBetweenCallsAsync(clock, betweenCalls, TimeSpan.FromMinutes(19));
         var renewedServer = await Eventually.Get(() => ServerCertificateAsync(address, cluster, clock), s => s.SerialNumber != firstServer.SerialNumber, TimeSpan.FromSeconds(20), "a renewed server certificate served");
+        await Eventually.True(() => MtlsClient.IssuedClient(cluster.Api).SerialNumber != firstClient.SerialNumber, TimeSpan.FromSeconds(20), "a renewed client certificate stored");
 
-        // The CA's renewal time: its successor is published and trusted, but signs nothing yet.
-        clock.Advance(TimeSpan.FromMinutes(20));
+        // The CA's renewal time (the first leaves have expired): its successor is published and trusted, but signs
+        // nothing yet. The long-lived connection keeps going on the expired first client certificate.
+        await AdvanceBetweenCallsAsync(clock, betweenCalls, TimeSpan.FromMinutes(20));
         await Eventually.True(() => MtlsClient.Bundle(cluster.Api).Count == 2, TimeSpan.FromSeconds(20), "the next CA published");
         using var next = MtlsClient.Load(MtlsClient.Bundle(cluster.Api)[1].ExportCertificatePem(), MtlsClient.Value(cluster.Api, MtlsClient.ServerSecret, "next-ca.key"));
         using var ofNextCa = CertificateAuthority.IssueClient(next, clock.GetUtcNow(), TimeSpan.FromMinutes(10));
@@ -49,14 +55,14 @@ public sealed class MtlsRotationTests
         var renewedClient = MtlsClient.IssuedClient(cluster.Api);
 
         // After the overlap the next CA becomes the current one and issues both leaves.
-        clock.Advance(TimeSpan.FromMinutes(6));
+        await AdvanceBetweenCallsAsync(clock, betweenCalls, TimeSpan.FromMinutes(6));
         var rolledOver = await Eventually.Get(() => ServerCertificateAsync(address, cluster, clock), s => Chains(s, next, clock), TimeSpan.FromSeconds(20), "a server certificate of the new CA served");
         var callsBefore = calls.Value;
         await Eventually.True(() => stream.IsCompleted || calls.Value >= callsBefore + 10, TimeSpan.FromSeconds(20), "calls flowing after the rollover");
         await stop.CancelAsync();
         var failures = await stream;
 
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.True(Chains(renewedServer, firstCa, clock));
         Assert.Equal([next.Thumbprint, firstCa.Thumbprint], MtlsClient.Bundle(cluster.Api).Select(c => c.Thumbprint));
         Assert.False(Chains(rolledOver, firstCa, clock));
@@ -65,12 +71,26 @@ public sealed class MtlsRotationTests
         Assert.True(await MtlsClient.IsActiveAsync(address, cluster.Api, renewedClient, clock.GetUtcNow));
     }
 
-    private static async Task<List<string>> StreamAsync(string address, KaitoCluster cluster, FakeTimeProvider clock, Grpc.Net.Client.GrpcChannel longLived, CallCount calls, CancellationToken stop)
+    private static async Task AdvanceBetweenCallsAsync(FakeTimeProvider clock, SemaphoreSlim betweenCalls, TimeSpan by)
+    {
+        await betweenCalls.WaitAsync();
+        try
+        {
+            clock.Advance(by);
+        }
+        finally
+        {
+            betweenCalls.Release();
+        }
+    }
+
+    private static async Task<List<string>> StreamAsync(string address, KaitoCluster cluster, FakeTimeProvider clock, Grpc.Net.Client.GrpcChannel longLived, CallCount calls, SemaphoreSlim betweenCalls, CancellationToken stop)
     {
         var failures = new List<string>();
         var keda = new Abstractions.Keda.ExternalScaler.ExternalScalerClient(longLived);
         while (!stop.IsCancellationRequested)
         {
+            await betweenCalls.WaitAsync(CancellationToken.None);
             try
             {
                 await keda.IsActiveAsync(ScalerHost.Ref(MtlsClient.Trigger), deadline: DateTime.UtcNow.AddSeconds(10));
@@ -80,7 +100,11 @@ public sealed class MtlsRotationTests
             }
             catch (Exception e)
             {
-                failures.Add(e.Message);
+                failures.Add($"at {clock.GetUtcNow():O}: {(e is Grpc.Core.RpcException { Status.DebugException: { } inner } ? $"{e.Message} ({inner})" : e.ToString())}");
+            }
+            finally
+            {
+                betweenCalls.Release();
             }
         }
 
