@@ -9,16 +9,6 @@ namespace OrleansKaitoScaler.Grains;
 /// <summary>Posting the grain's state to its silo's board after every scrape round, and logging trigger state changes.</summary>
 internal sealed partial class InferenceSetGrain
 {
-    /// <summary>
-    /// Bytes per stored sample part, for the window-memory figure, as the heap census of bench/README.md measured them:
-    /// an endpoint's part of a round (the round, its endpoint array, the scrape, the family map and its slots), each
-    /// family's value, a histogram's sum and count, and each kept bucket.
-    /// </summary>
-    private const int EndpointSampleBytes = 240;
-    private const int FamilySampleBytes = 32;
-    private const int HistogramBytes = 40;
-    private const int BucketBytes = 16;
-
     private void Publish()
     {
         if (_deactivating || !inventory.TryGet(_key, out var snapshot))
@@ -60,10 +50,10 @@ internal sealed partial class InferenceSetGrain
             snapshot.ReadyReplicas,
             Endpoints(newest, snapshot),
             triggers,
-            _targets.All.Sum(t => t.Window.Rounds.Count),
-            _targets.All.Select(t => t.Window.Rounds.Count > 1 ? (t.Window.Rounds[^1].At - t.Window.Rounds[0].At).TotalSeconds : 0).DefaultIfEmpty(0).Max(),
+            _targets.All.Sum(t => t.Window.Count),
+            _targets.All.Select(t => t.Window.Span.TotalSeconds).DefaultIfEmpty(0).Max(),
             newest?.At,
-            _targets.All.Sum(WindowBytes),
+            _targets.All.Sum(t => t.Window.Bytes),
             time.GetUtcNow()));
     }
 
@@ -83,7 +73,4 @@ internal sealed partial class InferenceSetGrain
             e.Error)).ToList();
     }
 
-    private static long WindowBytes(ScrapeTarget target) =>
-        target.Window.Rounds.Sum(round => round.Endpoints.Sum(e =>
-            EndpointSampleBytes + (e.Families?.Values.Sum(f => FamilySampleBytes + (f.Histogram is { } h ? HistogramBytes + (h.Buckets.Count * BucketBytes) : 0)) ?? 0)));
 }

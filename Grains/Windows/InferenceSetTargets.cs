@@ -73,7 +73,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
 
         foreach (var (profile, restored) in rounds)
         {
-            if (_targets.TryGetValue(profile, out var target) && target.Window.Rounds.Count == 0)
+            if (_targets.TryGetValue(profile, out var target) && target.Window.Count == 0)
             {
                 foreach (var round in restored)
                 {

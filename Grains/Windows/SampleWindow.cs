@@ -4,14 +4,42 @@ namespace OrleansKaitoScaler.Grains.Windows;
 /// The sliding window of one scrape target: rounds in time order, pruned to what the registered triggers
 /// need (the newest round always stays, so <c>sum</c> and <c>service-avg</c> keep answering).
 /// </summary>
+/// <remarks>
+/// The newest round is kept as scraped; each older one is packed (<see cref="PackedRound"/>: its numbers in one
+/// array, names shared with the rounds beside it) and unpacked again only when a windowed aggregation or a checkpoint
+/// reads it. A 5-minute window is some sixty rounds, and this is most of what an InferenceSet costs a silo.
+/// </remarks>
 public sealed class SampleWindow
 {
-    private readonly List<ScrapeRound> _rounds = [];
+    private readonly List<PackedRound> _older = [];
+    private ScrapeRound? _newest;
 
-    /// <summary>Rounds, oldest first.</summary>
-    public IReadOnlyList<ScrapeRound> Rounds => _rounds;
+    /// <summary>How many rounds the window holds.</summary>
+    public int Count => _older.Count + (_newest is null ? 0 : 1);
 
-    public ScrapeRound? Newest => _rounds.Count == 0 ? null : _rounds[^1];
+    /// <summary>From the oldest round to the newest; zero with fewer than two.</summary>
+    public TimeSpan Span => _newest is null || _older.Count == 0 ? TimeSpan.Zero : _newest.At - _older[0].At;
+
+    /// <summary>Rounds, oldest first (the older ones unpacked: a copy to read, not to keep).</summary>
+    public IReadOnlyList<ScrapeRound> Rounds
+    {
+        get
+        {
+            var rounds = new List<ScrapeRound>(Count);
+            rounds.AddRange(_older.Select(r => r.Unpack()));
+            if (_newest is not null)
+            {
+                rounds.Add(_newest);
+            }
+
+            return rounds;
+        }
+    }
+
+    public ScrapeRound? Newest => _newest;
+
+    /// <summary>Approximate bytes the window holds: the packed rounds as packed, the newest as scraped (sizes from a heap census).</summary>
+    public long Bytes => _older.Sum(r => r.Bytes) + (_newest is null ? 0 : UnpackedBytes(_newest));
 
     /// <summary>
     /// Appends a round. Rounds of one target are scraped one after another, so a round older than the newest means
@@ -21,13 +49,17 @@ public sealed class SampleWindow
     public bool Add(ScrapeRound round)
     {
         ArgumentNullException.ThrowIfNull(round);
-        var inOrder = _rounds.Count == 0 || round.At >= _rounds[^1].At;
+        var inOrder = _newest is null || round.At >= _newest.At;
         if (!inOrder)
         {
-            _rounds.Clear();
+            Clear();
+        }
+        else if (_newest is not null)
+        {
+            _older.Add(PackedRound.Pack(_newest, _older.Count == 0 ? null : _older[^1].Layout));
         }
 
-        _rounds.Add(round);
+        _newest = round;
         return inOrder;
     }
 
@@ -36,22 +68,27 @@ public sealed class SampleWindow
     {
         var cutoff = now - retention;
         var drop = 0;
-        while (drop < _rounds.Count - 1 && _rounds[drop].At < cutoff)
+        while (drop < _older.Count && _older[drop].At < cutoff)
         {
             drop++;
         }
 
-        _rounds.RemoveRange(0, drop);
+        _older.RemoveRange(0, drop);
     }
 
     /// <summary>The newest round that asked for <paramref name="family"/>.</summary>
     public ScrapeRound? NewestCovering(string family)
     {
-        for (var i = _rounds.Count - 1; i >= 0; i--)
+        if (_newest is not null && _newest.Covers(family))
         {
-            if (_rounds[i].Covers(family))
+            return _newest;
+        }
+
+        for (var i = _older.Count - 1; i >= 0; i--)
+        {
+            if (_older[i].Covers(family))
             {
-                return _rounds[i];
+                return _older[i].Unpack();
             }
         }
 
@@ -60,11 +97,41 @@ public sealed class SampleWindow
 
     /// <summary>Rounds that asked for <paramref name="family"/> at or after <paramref name="from"/>, oldest first.</summary>
     public IEnumerable<ScrapeRound> Covering(string family, DateTimeOffset from) =>
-        _rounds.Where(r => r.At >= from && r.Covers(family));
+        Select(from, r => r.Covers(family), r => r.Covers(family));
 
     /// <summary>Rounds that asked for <paramref name="family"/> with its histogram buckets at or after <paramref name="from"/>, oldest first.</summary>
     public IEnumerable<ScrapeRound> CoveringBuckets(string family, DateTimeOffset from) =>
-        _rounds.Where(r => r.At >= from && r.CoversBuckets(family));
+        Select(from, r => r.CoversBuckets(family), r => r.CoversBuckets(family));
 
-    public void Clear() => _rounds.Clear();
+    public void Clear()
+    {
+        _older.Clear();
+        _newest = null;
+    }
+
+    private IEnumerable<ScrapeRound> Select(DateTimeOffset from, Func<PackedRound, bool> older, Func<ScrapeRound, bool> newest)
+    {
+        foreach (var round in _older)
+        {
+            if (round.At >= from && older(round))
+            {
+                yield return round.Unpack();
+            }
+        }
+
+        if (_newest is not null && _newest.At >= from && newest(_newest))
+        {
+            yield return _newest;
+        }
+    }
+
+    /// <summary>
+    /// Bytes per part of a round as scraped, as the heap census of bench/README.md measured them: an endpoint's part
+    /// (the round, its endpoint array, the scrape, the family map and its slots), each family's value, a histogram's
+    /// sum and count, and each kept bucket.
+    /// </summary>
+    private const int EndpointBytes = 240, FamilyBytes = 32, HistogramBytes = 40, BucketBytes = 16;
+
+    private static long UnpackedBytes(ScrapeRound round) =>
+        round.Endpoints.Sum(e => EndpointBytes + (e.Families?.Values.Sum(f => FamilyBytes + (f.Histogram is { } h ? HistogramBytes + (h.Buckets.Count * BucketBytes) : 0)) ?? 0));
 }
