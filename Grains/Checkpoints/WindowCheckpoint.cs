@@ -29,53 +29,6 @@ public sealed class WindowCheckpoint
 
     /// <summary>Rounds held, over every target.</summary>
     public int RoundCount => Rounds.Values.Sum(r => r.Count);
-
-    /// <summary>Makes consecutive rounds share equal arrays of names and endpoint names (<see cref="CheckpointedRound.SharingNamesWith"/>).</summary>
-    public void ShareNames()
-    {
-        foreach (var rounds in Rounds.Values)
-        {
-            for (var i = 1; i < rounds.Count; i++)
-            {
-                rounds[i] = rounds[i].SharingNamesWith(rounds[i - 1]);
-            }
-        }
-    }
-
-    /// <summary>Applies one appended round: the trigger list as it is now, the round, and the target's retention.</summary>
-    public void Apply(CheckpointAppend append)
-    {
-        ArgumentNullException.ThrowIfNull(append);
-        Sequence = append.Sequence;
-        Triggers = [.. append.Triggers];
-        var profiles = Triggers.Select(t => t.Query.Profile).ToHashSet();
-        foreach (var profile in Rounds.Keys.Where(p => !profiles.Contains(p)).ToArray())
-        {
-            Rounds.Remove(profile);
-        }
-
-        if (!Rounds.TryGetValue(append.Profile, out var rounds))
-        {
-            rounds = [];
-            Rounds.Add(append.Profile, rounds);
-        }
-
-        if (rounds.Count > 0 && append.Round.At < rounds[^1].At)
-        {
-            // The writer's clock stepped back and its window restarted (SampleWindow.Add): so does the copy.
-            rounds.Clear();
-        }
-
-        rounds.Add(append.Round.SharingNamesWith(rounds.Count > 0 ? rounds[^1] : null));
-        var cutoff = append.Round.At - append.Retention;
-        var drop = 0;
-        while (drop < rounds.Count - 1 && rounds[drop].At < cutoff)
-        {
-            drop++;
-        }
-
-        rounds.RemoveRange(0, drop);
-    }
 }
 
 /// <summary>A trigger as checkpointed: its query and when KEDA last asked it.</summary>
@@ -125,46 +78,20 @@ public sealed record CheckpointedRound(
         return restored;
     }
 
-    /// <summary>The round; its sets of names are <paramref name="previous"/>'s when they hold the same names.</summary>
+    /// <summary>
+    /// The round; its sets of names and its endpoints' names are <paramref name="previous"/>'s where they are equal
+    /// (a copy received over the wire has its own strings in every round, and a window holds some sixty rounds).
+    /// </summary>
     public ScrapeRound ToRound(ScrapeRound? previous = null) =>
-        new(At, [.. Endpoints.Select(e => new EndpointScrape(e.Endpoint, e.FamiliesIn(this), e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Shared(Families, previous?.Families)!)
+        new(At, [.. Endpoints.Select((e, i) => new EndpointScrape(SharedName(e.Endpoint, i, previous), e.FamiliesIn(this), e.ErrorReason, e.Error, e.Latency, e.Bytes) { AnsweredAfter = e.AnsweredAfter })], Shared(Families, previous?.Families)!)
         {
             BucketFamilies = Shared(BucketFamilies, previous?.BucketFamilies),
         };
 
-    /// <summary>
-    /// This round with <paramref name="previous"/>'s arrays of names and endpoint names where they are equal: a copy
-    /// received over the wire has its own strings in every round, and a window holds some sixty rounds.
-    /// </summary>
-    internal CheckpointedRound SharingNamesWith(CheckpointedRound? previous)
-    {
-        if (previous is null)
-        {
-            return this;
-        }
-
-        var families = Families.AsSpan().SequenceEqual(previous.Families) ? previous.Families : Families;
-        var buckets = BucketFamilies is not null && previous.BucketFamilies is not null && BucketFamilies.AsSpan().SequenceEqual(previous.BucketFamilies)
-            ? previous.BucketFamilies
-            : BucketFamilies;
-        CheckpointedEndpoint[]? endpoints = null;
-        for (var i = 0; i < Endpoints.Length; i++)
-        {
-            var name = Endpoints[i].Endpoint;
-            var earlier = i < previous.Endpoints.Length && previous.Endpoints[i].Endpoint == name
-                ? previous.Endpoints[i].Endpoint
-                : Array.Find(previous.Endpoints, e => e.Endpoint == name)?.Endpoint;
-            if (earlier is not null && !ReferenceEquals(earlier, name))
-            {
-                endpoints ??= [.. Endpoints];
-                endpoints[i] = Endpoints[i] with { Endpoint = earlier };
-            }
-        }
-
-        return ReferenceEquals(families, Families) && ReferenceEquals(buckets, BucketFamilies) && endpoints is null
-            ? this
-            : this with { Families = families, BucketFamilies = buckets, Endpoints = endpoints ?? Endpoints };
-    }
+    private static string SharedName(string name, int index, ScrapeRound? previous) =>
+        previous is not null && index < previous.Endpoints.Count && string.Equals(previous.Endpoints[index].Endpoint, name, StringComparison.Ordinal)
+            ? previous.Endpoints[index].Endpoint
+            : name;
 
     private static IReadOnlySet<string>? Shared(string[]? names, IReadOnlySet<string>? previous) =>
         names is null ? null

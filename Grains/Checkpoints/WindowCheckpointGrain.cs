@@ -5,7 +5,7 @@ using OrleansKaitoScaler.Grains.Placement;
 namespace OrleansKaitoScaler.Grains.Checkpoints;
 
 /// <summary>
-/// Keeps the copy in memory, on a silo other than its InferenceSet grain's. When the grain moved onto this copy's silo
+/// Keeps the copy in memory (<see cref="WindowCopy"/>), on a silo other than its InferenceSet grain's. When the grain moved onto this copy's silo
 /// (it was re-activated after a silo loss), the copy moves away after the write, carrying its data along; with no
 /// other silo to go to, it stays.
 /// </summary>
@@ -14,24 +14,23 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
     : Grain, IWindowCheckpointGrain, IGrainMigrationParticipant
 {
     private const string MigrationKey = "checkpoint";
-    private WindowCheckpoint? _checkpoint;
+    private WindowCopy? _copy;
 
     public Task<WindowCheckpoint?> Load()
     {
-        if (_checkpoint is null)
+        if (_copy is null)
         {
             // Every InferenceSet activation asks; an empty copy (a new or deleted InferenceSet) has nothing to keep.
             DeactivateOnIdle();
         }
 
-        return Task.FromResult(_checkpoint);
+        return Task.FromResult(_copy?.ToCheckpoint());
     }
 
     public Task Replace(WindowCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        checkpoint.ShareNames();
-        _checkpoint = checkpoint;
+        _copy = WindowCopy.Of(checkpoint);
         MoveAwayFromOwner();
         return Task.CompletedTask;
     }
@@ -39,19 +38,18 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
     public Task<bool> Append(CheckpointAppend append)
     {
         ArgumentNullException.ThrowIfNull(append);
-        if (_checkpoint is null || _checkpoint.Writer != append.Writer || _checkpoint.Sequence + 1 != append.Sequence)
+        if (_copy is null || !_copy.TryApply(append))
         {
             return Task.FromResult(false);
         }
 
-        _checkpoint.Apply(append);
         MoveAwayFromOwner();
         return Task.FromResult(true);
     }
 
     public Task Clear()
     {
-        _checkpoint = null;
+        _copy = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -59,9 +57,9 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
         ArgumentNullException.ThrowIfNull(dehydrationContext);
-        if (_checkpoint is not null)
+        if (_copy is not null)
         {
-            dehydrationContext.TryAddValue(MigrationKey, _checkpoint);
+            dehydrationContext.TryAddValue(MigrationKey, _copy.ToCheckpoint());
         }
     }
 
@@ -70,8 +68,7 @@ internal sealed partial class WindowCheckpointGrain(ILocalSiloDetails silo, IClu
         ArgumentNullException.ThrowIfNull(rehydrationContext);
         if (rehydrationContext.TryGetValue(MigrationKey, out WindowCheckpoint? checkpoint))
         {
-            checkpoint?.ShareNames();
-            _checkpoint = checkpoint;
+            _copy = checkpoint is null ? null : WindowCopy.Of(checkpoint);
         }
     }
 

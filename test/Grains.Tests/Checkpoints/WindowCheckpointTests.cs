@@ -19,12 +19,13 @@ public sealed class WindowCheckpointTests
     [Fact]
     public void An_appended_round_is_kept_and_rounds_older_than_the_retention_are_dropped_but_the_newest()
     {
-        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        var copy = WindowCopy.Of(new WindowCheckpoint { Writer = Writer, Sequence = 1 });
         for (var t = 0; t <= 90; t += 15)
         {
-            checkpoint.Apply(Append(checkpoint.Sequence + 1, T0.AddSeconds(t), retention: TimeSpan.FromSeconds(75)));
+            Assert.True(copy.TryApply(Append(copy.Sequence + 1, T0.AddSeconds(t), retention: TimeSpan.FromSeconds(75))));
         }
 
+        var checkpoint = copy.ToCheckpoint();
         Assert.Equal(8, checkpoint.Sequence);
         Assert.Equal([T0.AddSeconds(15), T0.AddSeconds(30), T0.AddSeconds(45), T0.AddSeconds(60), T0.AddSeconds(75), T0.AddSeconds(90)], checkpoint.Rounds[ScrapeProfile.Default].Select(r => r.At));
         Assert.Equal(Rate, Assert.Single(checkpoint.Triggers).Query);
@@ -36,20 +37,34 @@ public sealed class WindowCheckpointTests
         var other = ScrapeProfile.Default with { Path = "/other" };
         var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
         checkpoint.Rounds[other] = [CheckpointedRound.From(Round(T0, Gauge("a", 1)))];
+        var copy = WindowCopy.Of(checkpoint);
 
-        checkpoint.Apply(Append(2, T0.AddSeconds(15), TimeSpan.FromMinutes(5)));
+        Assert.True(copy.TryApply(Append(2, T0.AddSeconds(15), TimeSpan.FromMinutes(5))));
 
-        Assert.Equal([ScrapeProfile.Default], checkpoint.Rounds.Keys);
+        Assert.Equal([ScrapeProfile.Default], copy.ToCheckpoint().Rounds.Keys);
     }
 
     [Fact]
     public void A_round_older_than_the_newest_restarts_the_copy_as_the_window_restarts()
     {
-        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
-        checkpoint.Apply(Append(2, T0.AddSeconds(30), TimeSpan.FromMinutes(5)));
-        checkpoint.Apply(Append(3, T0.AddSeconds(10), TimeSpan.FromMinutes(5)));
+        var copy = WindowCopy.Of(new WindowCheckpoint { Writer = Writer, Sequence = 1 });
+        Assert.True(copy.TryApply(Append(2, T0.AddSeconds(30), TimeSpan.FromMinutes(5))));
+        Assert.True(copy.TryApply(Append(3, T0.AddSeconds(10), TimeSpan.FromMinutes(5))));
 
-        Assert.Equal([T0.AddSeconds(10)], checkpoint.Rounds[ScrapeProfile.Default].Select(r => r.At));
+        Assert.Equal([T0.AddSeconds(10)], copy.ToCheckpoint().Rounds[ScrapeProfile.Default].Select(r => r.At));
+    }
+
+    [Fact]
+    public void A_change_that_is_not_the_next_of_the_writer_followed_is_refused_and_changes_nothing()
+    {
+        var copy = WindowCopy.Of(new WindowCheckpoint { Writer = Writer, Sequence = 1 });
+        Assert.True(copy.TryApply(Append(2, T0, TimeSpan.FromMinutes(5))));
+
+        Assert.False(copy.TryApply(Append(4, T0.AddSeconds(5), TimeSpan.FromMinutes(5))));
+        Assert.False(copy.TryApply(Append(3, T0.AddSeconds(5), TimeSpan.FromMinutes(5)) with { Writer = Guid.NewGuid() }));
+
+        Assert.Equal(2, copy.Sequence);
+        Assert.Equal([T0], copy.ToCheckpoint().Rounds[ScrapeProfile.Default].Select(r => r.At));
     }
 
     [Fact]
@@ -95,16 +110,17 @@ public sealed class WindowCheckpointTests
     public void A_copy_received_over_the_wire_shares_its_names_from_round_to_round()
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
-        var checkpoint = new WindowCheckpoint { Writer = Writer, Sequence = 1 };
+        var copy = WindowCopy.Of(new WindowCheckpoint { Writer = Writer, Sequence = 1 });
         for (var i = 0; i < 3; i++)
         {
             var at = T0.AddSeconds(5 * i);
             var round = Round(at, Gauge("a", i), Histogram("b", i, i)) with { BucketFamilies = new HashSet<string>(StringComparer.Ordinal) };
             var append = new CheckpointAppend(Writer, 2 + i, [new CheckpointedTrigger(Rate, at)], ScrapeProfile.Default, CheckpointedRound.From(round), TimeSpan.FromMinutes(5));
-            checkpoint.Apply(serializer.Deserialize<CheckpointAppend>(serializer.SerializeToArray(append))!);
+            Assert.True(copy.TryApply(serializer.Deserialize<CheckpointAppend>(serializer.SerializeToArray(append))!));
         }
 
-        var rounds = checkpoint.Rounds[ScrapeProfile.Default];
+        // Kept packed, as a window: the rounds read back share one set of names and one array of endpoint names.
+        var rounds = copy.Window(ScrapeProfile.Default)!.Rounds;
         Assert.Equal(3, rounds.Count);
         Assert.All(rounds.Skip(1), r =>
         {
@@ -113,7 +129,7 @@ public sealed class WindowCheckpointTests
             Assert.Same(rounds[0].Endpoints[0].Endpoint, r.Endpoints[0].Endpoint);
             Assert.Same(rounds[0].Endpoints[1].Endpoint, r.Endpoints[1].Endpoint);
         });
-        var restored = CheckpointedRound.ToRounds(rounds);
+        var restored = CheckpointedRound.ToRounds(copy.ToCheckpoint().Rounds[ScrapeProfile.Default]);
         Assert.Equal([0.0, 1, 2], restored.Select(r => r.Endpoints[0].Families![Waiting].Value));
         Assert.Equal([0.0, 1, 2], restored.Select(r => r.Endpoints[1].Families![Ttft].Histogram!.Sum));
     }
