@@ -75,7 +75,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         var budget = Stopwatch.StartNew();
         var sustained = 0;
         LatencySummary? latency = null, floor = null;
-        ServerLatency? server = null;
+        ServerLatency? server = null, floorServer = null;
         foreach (var sets in options.Steps)
         {
             if (budget.Elapsed > options.Budget)
@@ -107,12 +107,9 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 var gcBefore = await silo.GcAsync();
                 latency = await keda.PaceAsync(sets, options.CallsPerSecond, options.LatencySpan);
                 var gcAfter = await silo.GcAsync();
-                server = ServerLatency.Between(before, await silo.KedaCallHistogramAsync("GetMetrics")) with
-                {
-                    Collections = gcAfter.Collections - gcBefore.Collections,
-                    PauseMs = (gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000,
-                };
+                server = ServerLatency.Between(before, await silo.KedaCallHistogramAsync("GetMetrics")).WithGc(gcBefore, gcAfter, latency.Calls);
                 floor = await keda.PaceMetricSpecAsync(sets, options.CallsPerSecond, options.LatencySpan);
+                floorServer = ServerLatency.OfGc(gcAfter, await silo.GcAsync(), floor.Calls);
             }
         }
 
@@ -127,7 +124,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             {
                 output.WriteLine();
                 output.WriteLine($"The same pacing with GetMetricSpec, which asks no grain (the floor under every call: gRPC over loopback, both HTTP/2 stacks, scheduling on {Environment.ProcessorCount} cores):");
-                PrintLatency(floor, server: null);
+                PrintLatency(floor, floorServer);
             }
         }
     }
@@ -135,9 +132,10 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
     /// <summary>The caller's percentiles, and the silo's own (from its handler's histogram) when it was read.</summary>
     private void PrintLatency(LatencySummary latency, ServerLatency? server)
     {
-        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok | in the silo's handler: calls, p50, p99 (ms, bucket bound) | silo GCs, paused (ms) |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
-        var inSilo = server is null ? "— | —" : string.Create(CultureInfo.InvariantCulture, $"{server.Calls:N0}, ≤ {server.P50UpToMs:0.##}, ≤ {server.P99UpToMs:0.##} | {server.Collections:N0}, {server.PauseMs:N0}");
+        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok | in the silo's handler: calls, p50, p99 (ms, bucket bound) | silo GCs, paused (ms) | silo KB allocated per call |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |");
+        var handler = server is null || server.Calls == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{server.Calls:N0}, ≤ {server.P50UpToMs:0.##}, ≤ {server.P99UpToMs:0.##}");
+        var inSilo = server is null ? "— | — | —" : string.Create(CultureInfo.InvariantCulture, $"{handler} | {server.Collections:N0}, {server.PauseMs:N0} | {server.AllocatedKbPerCall:0.0}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} | {inSilo} |"));
     }

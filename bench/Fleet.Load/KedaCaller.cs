@@ -197,6 +197,22 @@ internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99U
 
     public double PauseMs { get; init; }
 
+    /// <summary>What the silo allocated over the span, per call made (scraping's share included).</summary>
+    public double AllocatedKbPerCall { get; init; }
+
+    /// <summary>These percentiles with the silo's collections, pauses and allocations between two readings of its runtime metrics.</summary>
+    public ServerLatency WithGc((double Collections, double PauseSeconds, double AllocatedBytes) before, (double Collections, double PauseSeconds, double AllocatedBytes) after, int calls) =>
+        this with
+        {
+            Collections = after.Collections - before.Collections,
+            PauseMs = (after.PauseSeconds - before.PauseSeconds) * 1000,
+            AllocatedKbPerCall = calls == 0 ? double.NaN : (after.AllocatedBytes - before.AllocatedBytes) / calls / 1024,
+        };
+
+    /// <summary>Only the silo's collections, pauses and allocations (no handler histogram read).</summary>
+    public static ServerLatency OfGc((double Collections, double PauseSeconds, double AllocatedBytes) before, (double Collections, double PauseSeconds, double AllocatedBytes) after, int calls) =>
+        new ServerLatency(0, double.NaN, double.NaN).WithGc(before, after, calls);
+
     public static ServerLatency Between(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
     {
         var counts = after.Select(b => (Bound: b.Key, Count: b.Value - before.GetValueOrDefault(b.Key))).ToList();

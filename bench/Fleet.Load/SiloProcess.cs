@@ -126,10 +126,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The silo's garbage collections so far (all generations) and the time its threads were paused by them, from <c>System.Runtime</c>.</summary>
-    public async Task<(double Collections, double PauseSeconds)> GcAsync()
+    /// <summary>The silo's garbage collections, their total pause and the bytes it has allocated, from its runtime metrics.</summary>
+    public async Task<(double Collections, double PauseSeconds, double AllocatedBytes)> GcAsync()
     {
         var text = await _http.GetStringAsync(new Uri(MetricsUrl, "metrics"));
-        double collections = 0, pause = 0;
+        double collections = 0, pause = 0, allocated = 0;
         foreach (var line in text.Split('\n'))
         {
             var value = line.Length == 0 || line[0] == '#' ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -141,9 +142,13 @@ internal sealed class SiloProcess : IAsyncDisposable
             {
                 pause += value;
             }
+            else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal))
+            {
+                allocated += value;
+            }
         }
 
-        return (collections, pause);
+        return (collections, pause, allocated);
     }
 
     public async ValueTask DisposeAsync()
