@@ -22,7 +22,7 @@ public sealed class QuantileAggregator : IAggregator
         }
 
         var increases = new SortedDictionary<double, double>();
-        foreach (var samples in WindowSelection.ByEndpoint(rounds, context.Family).Values)
+        foreach (var samples in WindowSelection.ByEndpoint(rounds).Values)
         {
             var bounds = samples.SelectMany(s => s.Value.Histogram?.Buckets ?? []).Select(b => b.UpperBound).Distinct();
             foreach (var bound in bounds)

@@ -21,7 +21,7 @@ public sealed class RateAggregator : IAggregator
         }
 
         double total = 0;
-        foreach (var samples in WindowSelection.ByEndpoint(rounds, context.Family).Values)
+        foreach (var samples in WindowSelection.ByEndpoint(rounds).Values)
         {
             var seconds = (samples[^1].At - samples[0].At).TotalSeconds;
             if (samples.Count >= 2 && seconds > 0)

@@ -29,7 +29,7 @@ public sealed class WindowedAverageAggregator : IAggregator
         }
 
         double deltaSum = 0, deltaCount = 0;
-        foreach (var samples in WindowSelection.ByEndpoint(rounds, context.Family).Values)
+        foreach (var samples in WindowSelection.ByEndpoint(rounds).Values)
         {
             var histograms = samples.Select(s => s.Value.Histogram).OfType<Scraping.Exposition.HistogramValue>().ToList();
             deltaSum += CounterIncrease.Of(histograms.Select(h => h.Sum));

@@ -161,29 +161,7 @@ internal readonly struct PackedRound
             var values = new FamilyValue?[Layout.FamilyNames.Length];
             for (var f = 0; f < values.Length; f++)
             {
-                var tag = _data[at++];
-                if (tag == Absent)
-                {
-                    continue;
-                }
-
-                var value = _data[at++];
-                HistogramValue? histogram = null;
-                if (tag == Histogram)
-                {
-                    var sum = _data[at++];
-                    var count = _data[at++];
-                    var buckets = new HistogramBucket[(int)_data[at++]];
-                    for (var b = 0; b < buckets.Length; b++)
-                    {
-                        buckets[b] = new HistogramBucket(_data[at], _data[at + 1]);
-                        at += 2;
-                    }
-
-                    histogram = new HistogramValue(sum, count, buckets);
-                }
-
-                values[f] = new FamilyValue(value, histogram);
+                values[f] = ReadValue(ref at);
             }
 
             endpoints[i] = EndpointScrape.Success(Layout.Endpoints[i], new FamilyValues(Layout.FamilyNames, values), latency, bytes, answeredAfter);
@@ -191,4 +169,82 @@ internal readonly struct PackedRound
 
         return new ScrapeRound(At, endpoints, Layout.Families) { BucketFamilies = Layout.BucketFamilies };
     }
+
+    /// <summary>
+    /// One family's samples, for a windowed aggregation: each endpoint that answered, with <paramref name="absent"/>
+    /// where it lacked the family. Decodes that family alone.
+    /// </summary>
+    public FamilySample[] Read(string family, FamilyValue absent)
+    {
+        var index = Array.IndexOf(Layout.FamilyNames, family);
+        var samples = new FamilySample[Layout.Endpoints.Length - (Failed?.Count(f => f is not null) ?? 0)];
+        var at = 0;
+        var next = 0;
+        for (var i = 0; i < Layout.Endpoints.Length; i++)
+        {
+            if (Failed?[i] is not null)
+            {
+                continue;
+            }
+
+            at++;
+            var answeredAfter = TimeSpan.FromTicks(BitConverter.DoubleToInt64Bits(_data[at]));
+            at += 2;
+            FamilyValue? value = null;
+            for (var f = 0; f < Layout.FamilyNames.Length; f++)
+            {
+                if (f == index)
+                {
+                    value = ReadValue(ref at);
+                }
+                else
+                {
+                    SkipValue(ref at);
+                }
+            }
+
+            samples[next++] = new FamilySample(Layout.Endpoints[i], answeredAfter, value ?? absent);
+        }
+
+        return samples;
+    }
+
+    private FamilyValue? ReadValue(ref int at)
+    {
+        var tag = _data[at++];
+        if (tag == Absent)
+        {
+            return null;
+        }
+
+        var value = _data[at++];
+        if (tag != Histogram)
+        {
+            return new FamilyValue(value, null);
+        }
+
+        var sum = _data[at++];
+        var count = _data[at++];
+        var length = (int)_data[at++];
+        var buckets = length == 0 ? [] : new HistogramBucket[length];
+        for (var b = 0; b < length; b++)
+        {
+            buckets[b] = new HistogramBucket(_data[at], _data[at + 1]);
+            at += 2;
+        }
+
+        return new FamilyValue(value, new HistogramValue(sum, count, buckets));
+    }
+
+    private void SkipValue(ref int at)
+    {
+        var tag = _data[at++];
+        at += tag == Absent ? 0 : tag == Scalar ? 1 : 4 + (2 * (int)_data[at + 3]);
+    }
 }
+
+/// <summary>One endpoint's sample of one family in a round: when it answered (after the round began) and the value.</summary>
+public readonly record struct FamilySample(string Endpoint, TimeSpan AnsweredAfter, FamilyValue Value);
+
+/// <summary>One round's samples of one family, from the endpoints that answered, for a windowed aggregation.</summary>
+public readonly record struct FamilyRound(DateTimeOffset At, IReadOnlyList<FamilySample> Samples);

@@ -1,3 +1,5 @@
+using OrleansKaitoScaler.Grains.Scraping.Exposition;
+
 namespace OrleansKaitoScaler.Grains.Windows;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace OrleansKaitoScaler.Grains.Windows;
 /// </summary>
 /// <remarks>
 /// The newest round is kept as scraped; each older one is packed (<see cref="PackedRound"/>: its numbers in one
-/// array, names shared with the rounds beside it) and unpacked again only when a windowed aggregation or a checkpoint
-/// reads it. A 5-minute window is some sixty rounds, and this is most of what an InferenceSet costs a silo.
+/// array, names shared with the rounds beside it) and read back one family at a time by a windowed aggregation, or unpacked whole for a
+/// checkpoint. A 5-minute window is some sixty rounds, and this is most of what an InferenceSet costs a silo.
 /// </remarks>
 public sealed class SampleWindow
 {
@@ -95,34 +97,36 @@ public sealed class SampleWindow
         return null;
     }
 
-    /// <summary>Rounds that asked for <paramref name="family"/> at or after <paramref name="from"/>, oldest first.</summary>
-    public IEnumerable<ScrapeRound> Covering(string family, DateTimeOffset from) =>
-        Select(from, r => r.Covers(family), r => r.Covers(family));
+    /// <summary>
+    /// The samples of <paramref name="family"/> in each round that asked for it (with <paramref name="buckets"/>: for it
+    /// with its histogram buckets) at or after <paramref name="from"/>, oldest first: per round, each endpoint that
+    /// answered, with <paramref name="absent"/> where it lacked the family. Packed rounds decode that family alone.
+    /// </summary>
+    public List<FamilyRound> Samples(string family, DateTimeOffset from, bool buckets, FamilyValue absent)
+    {
+        var rounds = new List<FamilyRound>();
+        foreach (var round in _older)
+        {
+            if (round.At >= from && (buckets ? round.CoversBuckets(family) : round.Covers(family)))
+            {
+                rounds.Add(new FamilyRound(round.At, round.Read(family, absent)));
+            }
+        }
 
-    /// <summary>Rounds that asked for <paramref name="family"/> with its histogram buckets at or after <paramref name="from"/>, oldest first.</summary>
-    public IEnumerable<ScrapeRound> CoveringBuckets(string family, DateTimeOffset from) =>
-        Select(from, r => r.CoversBuckets(family), r => r.CoversBuckets(family));
+        if (_newest is not null && _newest.At >= from && (buckets ? _newest.CoversBuckets(family) : _newest.Covers(family)))
+        {
+            rounds.Add(new FamilyRound(_newest.At, [.. _newest.Endpoints
+                .Where(e => e.Succeeded)
+                .Select(e => new FamilySample(e.Endpoint, e.AnsweredAfter, e.Families!.TryGetValue(family, out var value) ? value : absent))]));
+        }
+
+        return rounds;
+    }
 
     public void Clear()
     {
         _older.Clear();
         _newest = null;
-    }
-
-    private IEnumerable<ScrapeRound> Select(DateTimeOffset from, Func<PackedRound, bool> older, Func<ScrapeRound, bool> newest)
-    {
-        foreach (var round in _older)
-        {
-            if (round.At >= from && older(round))
-            {
-                yield return round.Unpack();
-            }
-        }
-
-        if (_newest is not null && _newest.At >= from && newest(_newest))
-        {
-            yield return _newest;
-        }
     }
 
     /// <summary>

@@ -41,6 +41,28 @@ public sealed class PackedRoundTests
         {
             AssertSameRound(added[i], read[i]);
         }
+
+        // A windowed aggregation reads one family's samples without unpacking whole rounds: the same values.
+        var absent = new FamilyValue(0, null);
+        foreach (var family in added.SelectMany(r => r.Families).Append("unrequested").Append("never").Distinct())
+        {
+            foreach (var withBuckets in new[] { false, true })
+            {
+                var samples = window.Samples(family, T0.AddSeconds(100), withBuckets, absent);
+                var expected = added.Where(r => r.At >= T0.AddSeconds(100) && (withBuckets ? r.CoversBuckets(family) : r.Covers(family))).ToList();
+                Assert.Equal(expected.Select(r => r.At), samples.Select(r => r.At));
+                for (var i = 0; i < expected.Count; i++)
+                {
+                    var answered = expected[i].Endpoints.Where(e => e.Succeeded).ToList();
+                    Assert.Equal(answered.Select(e => (e.Endpoint, e.AnsweredAfter)), samples[i].Samples.Select(s => (s.Endpoint, s.AnsweredAfter)));
+                    for (var e = 0; e < answered.Count; e++)
+                    {
+                        var value = answered[e].Families!.TryGetValue(family, out var v) ? v : absent;
+                        AssertSameValue(value, samples[i].Samples[e].Value);
+                    }
+                }
+            }
+        }
     }
 
     [Fact]
@@ -158,16 +180,20 @@ public sealed class PackedRoundTests
             Assert.Equal(e.Families.Keys.Order(StringComparer.Ordinal), a.Families!.Keys.Order(StringComparer.Ordinal));
             foreach (var (name, value) in e.Families)
             {
-                var read = a.Families[name];
-                Assert.Equal(BitConverter.DoubleToInt64Bits(value.Value), BitConverter.DoubleToInt64Bits(read.Value));
-                Assert.Equal(value.Histogram is null, read.Histogram is null);
-                if (value.Histogram is { } histogram)
-                {
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(histogram.Sum), BitConverter.DoubleToInt64Bits(read.Histogram!.Sum));
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(histogram.Count), BitConverter.DoubleToInt64Bits(read.Histogram.Count));
-                    Assert.Equal(histogram.Buckets, read.Histogram.Buckets);
-                }
+                AssertSameValue(value, a.Families[name]);
             }
+        }
+    }
+
+    private static void AssertSameValue(FamilyValue expected, FamilyValue actual)
+    {
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Value), BitConverter.DoubleToInt64Bits(actual.Value));
+        Assert.Equal(expected.Histogram is null, actual.Histogram is null);
+        if (expected.Histogram is { } histogram)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(histogram.Sum), BitConverter.DoubleToInt64Bits(actual.Histogram!.Sum));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(histogram.Count), BitConverter.DoubleToInt64Bits(actual.Histogram.Count));
+            Assert.Equal(histogram.Buckets, actual.Histogram.Buckets);
         }
     }
 }
