@@ -8,8 +8,9 @@ namespace OrleansKaitoScaler.Grains.Windows;
 /// </summary>
 /// <remarks>
 /// The newest round is kept as scraped; each older one is packed (<see cref="PackedRound"/>: its numbers in one
-/// array, names shared with the rounds beside it) and read back one family at a time by a windowed aggregation, or unpacked whole for a
-/// checkpoint. A 5-minute window is some sixty rounds, and this is most of what an InferenceSet costs a silo.
+/// array, names shared with the rounds beside it), read back one family at a time by a windowed aggregation and
+/// unpacked whole only for a checkpoint. A 5-minute window is some sixty rounds, and this is most of what an
+/// InferenceSet costs a silo.
 /// </remarks>
 public sealed class SampleWindow
 {
