@@ -9,6 +9,12 @@ namespace OrleansKaitoScaler.Silo.Telemetry;
 /// <summary>OpenTelemetry for the scaler and Orleans: Prometheus <c>/metrics</c> always, OTLP when configured.</summary>
 internal static class TelemetryHostingExtensions
 {
+    /// <summary>
+    /// The activity sources traced: ours, and Orleans' grain-call sources, whose listeners are what makes Orleans carry
+    /// a trace into the grain (with none listening its call filter starts no span and propagates nothing).
+    /// </summary>
+    public static readonly string[] TracedSources = [ScalerTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
     public static WebApplicationBuilder AddScalerTelemetry(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
@@ -37,7 +43,7 @@ internal static class TelemetryHostingExtensions
             // KEDA call or scrape builds activities that would be dropped (they were about a third of what a
             // GetMetrics call allocated, and so of its garbage collections).
             telemetry.WithTracing(tracing => tracing
-                .AddSource(ScalerTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddSource(TracedSources)
                 .AddOtlpExporter(o => Configure(o, otlp, options.OtlpProtocol, "v1/traces")));
         }
 

@@ -152,7 +152,9 @@ public sealed class ObservabilityTests : IAsyncLifetime
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == ScalerTelemetry.Name,
+            // What the scaler's tracer listens to with an OTLP endpoint set: Orleans carries the trace into the grain
+            // only while its own sources have a listener.
+            ShouldListenTo = s => OrleansKaitoScaler.Silo.Telemetry.TelemetryHostingExtensions.TracedSources.Contains(s.Name),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a => { lock (spans) { spans.Add(a); } },
         };
