@@ -137,8 +137,11 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
             checkpoint.Rounds.ToDictionary(r => r.Key, r => CheckpointedRound.ToRounds(r.Value)));
     }
 
-    /// <summary>Appends the target's newest round to the copy, in order, after the writes before it.</summary>
-    private void QueueCheckpoint(ScrapeTarget target)
+    /// <summary>
+    /// Appends the target's newest round to the copy, in order, after the writes before it; with
+    /// <paramref name="whole"/>, sends the whole window instead (it restarted, and the copy must restart with it).
+    /// </summary>
+    private void QueueCheckpoint(ScrapeTarget target, bool whole = false)
     {
         if (!_options.CheckpointWindows || _deactivating || target.Window.Newest is not { } round)
         {
@@ -161,7 +164,7 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
             await previous;
             try
             {
-                if (_copyAccepted)
+                if (_copyAccepted && !whole)
                 {
                     var append = new CheckpointAppend(_writer, _sequence + 1, Triggers(), profile, checkpointed, retention);
                     if (await WithOwner(() => Copy.Append(append)))

@@ -39,5 +39,8 @@ internal sealed partial class InferenceSetGrain
 
         [LoggerMessage(1105, LogLevel.Information, "InferenceSet {InferenceSet}: its window checkpoint is written again")]
         public static partial void CheckpointRecovered(ILogger logger, InferenceSetKey inferenceSet);
+
+        [LoggerMessage(1106, LogLevel.Warning, "InferenceSet {InferenceSet}: the wall clock stepped {Seconds:0.###} s between two scrapes of {Path}; its window restarts and warms up again rather than read across the step")]
+        public static partial void WindowRestartedByClockStep(ILogger logger, InferenceSetKey inferenceSet, string path, double seconds);
     }
 }

@@ -306,8 +306,14 @@ internal sealed partial class InferenceSetGrain(
             try
             {
                 await _targets.ScrapeAsync(target, snapshot, cancellation);
+                var step = target.TakeClockStep();
+                if (step is { } stepped)
+                {
+                    Log.WindowRestartedByClockStep(logger, _key, target.Profile.Path, stepped.TotalSeconds);
+                }
+
                 Publish();
-                QueueCheckpoint(target);
+                QueueCheckpoint(target, whole: step is not null);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {

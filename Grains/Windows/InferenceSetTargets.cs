@@ -142,9 +142,36 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         // staleness and gaps go by that stamp. Rates time each endpoint's sample when its body had arrived (stamp plus
         // latency, WindowSelection.ByEndpoint), because the replica reads its counters only when the request reaches it.
         var startedAt = time.GetUtcNow();
+        var stamp = time.GetTimestamp();
         var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
+        if (StepSince(target, startedAt, stamp) is { } step)
+        {
+            // The wall clock stepped (NTP, a VM resumed) between this round and the one before: the window's times no
+            // longer tell how far apart its samples are, so it restarts and warms up again, as after a step back that
+            // puts rounds out of order. Re-timing it by the monotonic clock would be wrong when that clock stood still
+            // while the replicas ran on (a paused VM), and reading across the step skews a rate by step / window.
+            target.Window.Clear();
+            target.ClockStep = step;
+        }
+
+        target.LastStamp = (startedAt, stamp);
         target.Window.Add(new ScrapeRound(startedAt, results, families) { BucketFamilies = buckets });
         target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
+    }
+
+    /// <summary>A wall-clock step larger than this between two rounds restarts the window (NTP slews, it does not step, below 128 ms).</summary>
+    public static readonly TimeSpan ClockStepTolerance = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How far the wall clock moved beyond the monotonic clock since the target's last round, when more than the tolerance.</summary>
+    private TimeSpan? StepSince(ScrapeTarget target, DateTimeOffset wall, long stamp)
+    {
+        if (target.LastStamp is not { } last || target.Window.Count == 0)
+        {
+            return null;
+        }
+
+        var step = (wall - last.Wall) - time.GetElapsedTime(last.Timestamp, stamp);
+        return step.Duration() > ClockStepTolerance ? step : null;
     }
 
     /// <summary>Forgets families and targets KEDA has not asked about for the TTL (never sooner than their window).</summary>

@@ -34,6 +34,23 @@ public sealed class ScrapeTarget(ScrapeProfile profile)
     /// <summary>A family was registered while a scrape was in flight: scrape again as soon as it ends.</summary>
     public bool RescrapeRequested { get; set; }
 
+    /// <summary>When the last round was stamped, by the wall clock and by the monotonic clock (to tell a clock step).</summary>
+    internal (DateTimeOffset Wall, long Timestamp)? LastStamp { get; set; }
+
+    /// <summary>
+    /// The wall-clock step that restarted the window since this was last taken, if any (positive: forward). The next
+    /// copy written must then be the whole window, not an appended round: the copy's rounds were stamped before the
+    /// step. Cleared by taking it.
+    /// </summary>
+    public TimeSpan? TakeClockStep()
+    {
+        var step = ClockStep;
+        ClockStep = null;
+        return step;
+    }
+
+    internal TimeSpan? ClockStep { get; set; }
+
     public bool IsEmpty => _families.Count == 0;
 
     /// <summary>
