@@ -141,8 +141,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
         // A round is stamped when its requests go out, as Prometheus stamps a scrape at its start: window membership,
         // staleness and gaps go by that stamp. Rates time each endpoint's sample when its body had arrived (stamp plus
         // latency, WindowSelection.ByEndpoint), because the replica reads its counters only when the request reaches it.
-        var startedAt = time.GetUtcNow();
-        var stamp = time.GetTimestamp();
+        var (startedAt, stamp) = ReadClocks();
         var results = await Task.WhenAll(endpoints.Select(e => scraper.ScrapeAsync(e, target.Profile.Timeout, selection, cancellationToken)));
         if (StepSince(target, startedAt, stamp) is { } step)
         {
@@ -154,7 +153,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
             target.ClockStep = step;
         }
 
-        target.LastStamp = (startedAt, stamp);
+        target.LastStamp = stamp is null ? null : (startedAt, stamp.Value);
         target.Window.Add(new ScrapeRound(startedAt, results, families) { BucketFamilies = buckets });
         target.Window.Prune(time.GetUtcNow(), target.Retention(options.Interval));
     }
@@ -162,15 +161,41 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
     /// <summary>A wall-clock step larger than this between two rounds restarts the window (NTP slews, it does not step, below 128 ms).</summary>
     public static readonly TimeSpan ClockStepTolerance = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How far the wall clock moved beyond the monotonic clock since the target's last round, when more than the tolerance.</summary>
-    private TimeSpan? StepSince(ScrapeTarget target, DateTimeOffset wall, long stamp)
+    /// <summary>Two monotonic readings further apart than this around a wall-clock reading do not pair with it.</summary>
+    private static readonly TimeSpan PairingBound = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// The wall clock, and the monotonic clock read at the same moment: between two monotonic readings at most
+    /// <see cref="PairingBound"/> apart, so a thread stalled between the two clocks (a long GC pause, a starved
+    /// core) is not taken for a clock step. Null for the monotonic reading when no pair came close enough in three tries;
+    /// the round is then not compared.
+    /// </summary>
+    private (DateTimeOffset Wall, long? Timestamp) ReadClocks()
     {
-        if (target.LastStamp is not { } last || target.Window.Count == 0)
+        var wall = time.GetUtcNow();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var before = time.GetTimestamp();
+            wall = time.GetUtcNow();
+            var after = time.GetTimestamp();
+            if (time.GetElapsedTime(before, after) <= PairingBound)
+            {
+                return (wall, after);
+            }
+        }
+
+        return (wall, null);
+    }
+
+    /// <summary>How far the wall clock moved beyond the monotonic clock since the target's last round, when more than the tolerance.</summary>
+    private TimeSpan? StepSince(ScrapeTarget target, DateTimeOffset wall, long? stamp)
+    {
+        if (stamp is null || target.LastStamp is not { } last || target.Window.Count == 0)
         {
             return null;
         }
 
-        var step = (wall - last.Wall) - time.GetElapsedTime(last.Timestamp, stamp);
+        var step = (wall - last.Wall) - time.GetElapsedTime(last.Timestamp, stamp.Value);
         return step.Duration() > ClockStepTolerance ? step : null;
     }
 

@@ -191,6 +191,32 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
         Assert.Equal(1, target.Window.Count);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public async Task A_thread_stalled_between_reading_the_two_clocks_is_not_taken_for_a_clock_step(int stalledReadings)
+    {
+        var clock = new WallClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var targets = new InferenceSetTargets(new GrowingReplicas(), new ScrapeOptions { Interval = s_interval }, clock);
+        targets.Register(s_queries[0]);
+        var target = targets.All.Single();
+
+        for (var i = 0; i < 6; i++)
+        {
+            clock.Advance(s_interval);
+            if (i == 2)
+            {
+                // A second passes (on both clocks) inside each of the next monotonic readings, as in a long GC pause.
+                clock.StallNextReadings(stalledReadings);
+            }
+
+            await targets.ScrapeAllAsync(s_inferenceSet, CancellationToken.None);
+            Assert.Null(target.TakeClockStep());
+        }
+
+        Assert.Equal(6, target.Window.Count);
+    }
+
     /// <summary>
     /// A wall clock a test steps forwards or backwards (FakeTimeProvider refuses to go back, and moves its monotonic
     /// clock with its wall clock), beside a monotonic clock that only time passing moves.
@@ -199,6 +225,7 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
     {
         private DateTimeOffset _now = start;
         private long _elapsedTicks;
+        private int _stalls;
 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
@@ -214,7 +241,19 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
 
         public override DateTimeOffset GetUtcNow() => _now;
 
-        public override long GetTimestamp() => _elapsedTicks;
+        /// <summary>The next <paramref name="count"/> monotonic readings each take a second, which passes on both clocks.</summary>
+        public void StallNextReadings(int count) => _stalls = count;
+
+        public override long GetTimestamp()
+        {
+            if (_stalls > 0)
+            {
+                _stalls--;
+                Advance(TimeSpan.FromSeconds(1));
+            }
+
+            return _elapsedTicks;
+        }
     }
 
     /// <summary>Two replicas whose token counter and latency histogram grow with the true elapsed time.</summary>
