@@ -172,7 +172,7 @@ public sealed class InferenceSetTargets(IMetricsScraper scraper, ScrapeOptions o
     /// </summary>
     private (DateTimeOffset Wall, long? Timestamp) ReadClocks()
     {
-        var wall = time.GetUtcNow();
+        var wall = default(DateTimeOffset);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var before = time.GetTimestamp();

@@ -89,9 +89,8 @@ internal readonly struct PackedRound
     /// <summary>Aligned with the layout's endpoints: the failed ones as scraped, null for those that answered; null when all answered.</summary>
     public EndpointScrape?[]? Failed { get; }
 
-    public bool Covers(string family) => Layout.Families.Contains(family);
-
-    public bool CoversBuckets(string family) => Covers(family) && (Layout.BucketFamilies is null || Layout.BucketFamilies.Contains(family));
+    /// <summary>As <see cref="ScrapeRound.Covers(string, bool)"/>.</summary>
+    public bool Covers(string family, bool buckets = false) => ScrapeRound.Asked(Layout.Families, Layout.BucketFamilies, family, buckets);
 
     /// <summary>Bytes this packed round holds on its own (its slot in the window, its numbers, its failures), for <c>oks_window_bytes</c>.</summary>
     public long Bytes => 32 + 24 + (8L * _data.Length) + (Failed is null ? 0 : 24 + (8L * Failed.Length));

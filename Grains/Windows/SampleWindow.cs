@@ -108,13 +108,13 @@ public sealed class SampleWindow
         var rounds = new List<FamilyRound>();
         foreach (var round in _older)
         {
-            if (round.At >= from && (buckets ? round.CoversBuckets(family) : round.Covers(family)))
+            if (round.At >= from && round.Covers(family, buckets))
             {
                 rounds.Add(new FamilyRound(round.At, round.Read(family, absent)));
             }
         }
 
-        if (_newest is not null && _newest.At >= from && (buckets ? _newest.CoversBuckets(family) : _newest.Covers(family)))
+        if (_newest is not null && _newest.At >= from && _newest.Covers(family, buckets))
         {
             rounds.Add(new FamilyRound(_newest.At, [.. _newest.Endpoints
                 .Where(e => e.Succeeded)

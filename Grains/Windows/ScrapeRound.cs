@@ -18,7 +18,17 @@ public sealed record ScrapeRound(DateTimeOffset At, IReadOnlyList<EndpointScrape
     public IReadOnlySet<string>? BucketFamilies { get; init; }
 
     /// <summary>True when the family was asked for with its buckets, so a histogram without them here has none.</summary>
-    public bool CoversBuckets(string family) => Covers(family) && (BucketFamilies is null || BucketFamilies.Contains(family));
+    public bool CoversBuckets(string family) => Asked(Families, BucketFamilies, family, buckets: true);
+
+    /// <summary><see cref="CoversBuckets"/> with <paramref name="buckets"/>, else <see cref="Covers(string)"/>.</summary>
+    public bool Covers(string family, bool buckets) => Asked(Families, BucketFamilies, family, buckets);
+
+    /// <summary>
+    /// Whether a round that asked for <paramref name="families"/>, with buckets for <paramref name="bucketFamilies"/>
+    /// (null: all), asked for <paramref name="family"/>, and with <paramref name="buckets"/> for its buckets too.
+    /// </summary>
+    internal static bool Asked(IReadOnlySet<string> families, IReadOnlySet<string>? bucketFamilies, string family, bool buckets) =>
+        families.Contains(family) && (!buckets || bucketFamilies is null || bucketFamilies.Contains(family));
 
     public int SucceededCount => Endpoints.Count(e => e.Succeeded);
 }

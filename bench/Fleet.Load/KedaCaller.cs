@@ -201,7 +201,7 @@ internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99U
     public double AllocatedKbPerCall { get; init; }
 
     /// <summary>These percentiles with the silo's collections, pauses and allocations between two readings of its runtime metrics.</summary>
-    public ServerLatency WithGc((double Collections, double PauseSeconds, double AllocatedBytes) before, (double Collections, double PauseSeconds, double AllocatedBytes) after, int calls) =>
+    public ServerLatency WithGc(GcReading before, GcReading after, int calls) =>
         this with
         {
             Collections = after.Collections - before.Collections,
@@ -210,7 +210,7 @@ internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99U
         };
 
     /// <summary>Only the silo's collections, pauses and allocations (no handler histogram read).</summary>
-    public static ServerLatency OfGc((double Collections, double PauseSeconds, double AllocatedBytes) before, (double Collections, double PauseSeconds, double AllocatedBytes) after, int calls) =>
+    public static ServerLatency OfGc(GcReading before, GcReading after, int calls) =>
         new ServerLatency(0, double.NaN, double.NaN).WithGc(before, after, calls);
 
     public static ServerLatency Between(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
@@ -221,6 +221,9 @@ internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99U
         return new ServerLatency(total, UpTo(0.50), UpTo(0.99));
     }
 }
+
+/// <summary>A silo's garbage collections, their total pause and the bytes it allocated so far, from its runtime metrics.</summary>
+internal readonly record struct GcReading(double Collections, double PauseSeconds, double AllocatedBytes);
 
 /// <summary>Latency percentiles of a paced run.</summary>
 internal sealed record LatencySummary(int Calls, double CallsPerSecond, double P50Ms, double P99Ms, double MaxMs, int Failures)

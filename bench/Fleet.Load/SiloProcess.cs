@@ -127,7 +127,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The silo's garbage collections so far (all generations) and the time its threads were paused by them, from <c>System.Runtime</c>.</summary>
     /// <summary>The silo's garbage collections, their total pause and the bytes it has allocated, from its runtime metrics.</summary>
-    public async Task<(double Collections, double PauseSeconds, double AllocatedBytes)> GcAsync()
+    public async Task<GcReading> GcAsync()
     {
         var text = await _http.GetStringAsync(new Uri(MetricsUrl, "metrics"));
         double collections = 0, pause = 0, allocated = 0;
@@ -148,7 +148,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             }
         }
 
-        return (collections, pause, allocated);
+        return new GcReading(collections, pause, allocated);
     }
 
     public async ValueTask DisposeAsync()

@@ -163,10 +163,7 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
     [Fact]
     public async Task Time_that_passes_on_both_clocks_restarts_nothing_and_a_step_under_the_tolerance_neither()
     {
-        var clock = new WallClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        var targets = new InferenceSetTargets(new GrowingReplicas(), new ScrapeOptions { Interval = s_interval }, clock);
-        targets.Register(s_queries[0]);
-        var target = targets.All.Single();
+        var (clock, targets, target) = RateTarget();
 
         for (var i = 0; i < 6; i++)
         {
@@ -196,10 +193,7 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
     [InlineData(6)]
     public async Task A_thread_stalled_between_reading_the_two_clocks_is_not_taken_for_a_clock_step(int stalledReadings)
     {
-        var clock = new WallClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        var targets = new InferenceSetTargets(new GrowingReplicas(), new ScrapeOptions { Interval = s_interval }, clock);
-        targets.Register(s_queries[0]);
-        var target = targets.All.Single();
+        var (clock, targets, target) = RateTarget();
 
         for (var i = 0; i < 6; i++)
         {
@@ -215,6 +209,15 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
         }
 
         Assert.Equal(6, target.Window.Count);
+    }
+
+    /// <summary>A target scraping the two growing replicas for the rate query, under a clock the test moves.</summary>
+    private static (WallClock Clock, InferenceSetTargets Targets, ScrapeTarget Target) RateTarget()
+    {
+        var clock = new WallClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var targets = new InferenceSetTargets(new GrowingReplicas(), new ScrapeOptions { Interval = s_interval }, clock);
+        targets.Register(s_queries[0]);
+        return (clock, targets, targets.All.Single());
     }
 
     /// <summary>
