@@ -40,12 +40,14 @@ internal sealed partial class InferenceSetGrain(
     private CancellationTokenSource _scrapes = new();
     private bool _deactivating;
     private InferenceSetKey _key;
+    private ScrapePhase _phase;
     private bool? _lastActive;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = InferenceSetKey.Parse(this.GetPrimaryKeyString());
+        _phase = ScrapePhase.Of(_key.ToString(), _options.Interval);
         _observers = new ObserverManager<IActivityObserver>(ActivitySubscription.Lifetime, logger)
         {
             GetDateTime = () => time.GetUtcNow().UtcDateTime,
@@ -232,7 +234,7 @@ internal sealed partial class InferenceSetGrain(
     {
         _timer ??= this.RegisterGrainTimer(
             OnTickAsync,
-            new GrainTimerCreationOptions(_options.Interval, _options.Interval) { Interleave = true, KeepAlive = true });
+            new GrainTimerCreationOptions(_phase.UntilNextRound(time.GetUtcNow()), _options.Interval) { Interleave = true, KeepAlive = true });
     }
 
     private void StopScraping()
@@ -269,6 +271,8 @@ internal sealed partial class InferenceSetGrain(
             return Task.CompletedTask;
         }
 
+        // Back onto this InferenceSet's slot: the timer counts each period from the end of a tick, and would drift.
+        _timer?.Change(_phase.UntilRoundAfterTick(time.GetUtcNow()), _options.Interval);
         if (inventory.TryGet(_key, out var snapshot))
         {
             // Each target on its own: a target whose replica hangs until its timeout must not delay the others' rounds.

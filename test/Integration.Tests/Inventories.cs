@@ -35,5 +35,9 @@ internal static class Inventories
         return text.ToString();
     }
 
+    /// <summary>One inventory holding the InferenceSets of several written by <see cref="Of"/>.</summary>
+    public static string Combine(params string[] inventories) =>
+        "inferenceSets:\n" + string.Concat(inventories.Select(i => i[(i.IndexOf('\n', StringComparison.Ordinal) + 1)..]));
+
     public const string Empty = "inferenceSets: []\n";
 }
