@@ -11,6 +11,12 @@ internal static class FleetDriver
             return 0;
         }
 
+        if (args is [CallerProcess.Flag, .. var pacing])
+        {
+            await CallerProcess.ServeAsync(pacing, Console.In, output);
+            return 0;
+        }
+
         var options = FleetOptions.Parse(args);
         output.WriteLine($"Fleet.Load --mode {options.Mode}{(options.Smoke ? " --smoke" : "")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
         if (options.Mode == "fleet")

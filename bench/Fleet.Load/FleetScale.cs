@@ -74,8 +74,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
         using var keda = new KedaCaller([silo.GrpcUrl], KedaCaller.QueueTrigger);
         var budget = Stopwatch.StartNew();
         var sustained = 0;
-        LatencySummary? latency = null, floor = null;
-        ServerLatency? server = null, floorServer = null;
+        List<(string Caller, string Call, LatencySummary Latency, ServerLatency Server)>? latencies = null;
         foreach (var sets in options.Steps)
         {
             if (budget.Elapsed > options.Budget)
@@ -103,41 +102,62 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
 
             if (sets == options.Sets)
             {
-                var before = await silo.KedaCallHistogramAsync("GetMetrics");
-                var gcBefore = await silo.GcAsync();
-                latency = await keda.PaceAsync(sets, options.CallsPerSecond, options.LatencySpan);
-                var gcAfter = await silo.GcAsync();
-                server = ServerLatency.Between(before, await silo.KedaCallHistogramAsync("GetMetrics")).WithGc(gcBefore, gcAfter, latency.Calls);
-                floor = await keda.PaceMetricSpecAsync(sets, options.CallsPerSecond, options.LatencySpan);
-                floorServer = ServerLatency.OfGc(gcAfter, await silo.GcAsync(), floor.Calls);
+                latencies = await LatenciesAsync(silo, keda, sets);
             }
         }
 
         output.WriteLine();
         output.WriteLine($"capacity: {sustained:N0} InferenceSets sustained by one silo at a {options.Interval.TotalSeconds:0.###} s interval with < {options.MissedLimit * 100:0.###} % missed deadlines (the largest step tried that passed)");
-        if (latency is not null)
+        if (latencies is not null)
         {
             output.WriteLine();
             output.WriteLine($"## GetMetrics latency: {options.CallsPerSecond:N0} calls/s open loop over gRPC for {options.LatencySpan.TotalSeconds:0} s, {options.Sets:N0} InferenceSets scraping meanwhile");
-            PrintLatency(latency, server);
-            if (floor is not null)
+            output.WriteLine($"(GetMetricSpec asks no grain: the floor under every call, gRPC over loopback, both HTTP/2 stacks, scheduling on {Environment.ProcessorCount} cores)");
+            output.WriteLine("| caller | call | calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok | in the silo's handler: calls, p50, p99 (ms, bucket bound) | silo GCs, paused (ms) | silo KB allocated per call | caller GCs, paused (ms) |");
+            output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |");
+            foreach (var (caller, call, latency, server) in latencies)
             {
-                output.WriteLine();
-                output.WriteLine($"The same pacing with GetMetricSpec, which asks no grain (the floor under every call: gRPC over loopback, both HTTP/2 stacks, scheduling on {Environment.ProcessorCount} cores):");
-                PrintLatency(floor, floorServer);
+                var handler = server.Calls == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{server.Calls:N0}, ≤ {server.P50UpToMs:0.##}, ≤ {server.P99UpToMs:0.##}");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {caller} | {call} | {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} | {handler} | {server.Collections:N0}, {server.PauseMs:N0} | {server.AllocatedKbPerCall:0.0} | {latency.CallerCollections:N0}, {latency.CallerPauseMs:N0} |"));
             }
         }
     }
 
-    /// <summary>The caller's percentiles, and the silo's own (from its handler's histogram) when it was read.</summary>
-    private void PrintLatency(LatencySummary latency, ServerLatency? server)
+    /// <summary>
+    /// GetMetrics and its floor, GetMetricSpec, paced first from a process of their own (as KEDA's operator calls), then
+    /// from this driver, whose process also serves every replica's body; each with the silo's view of the same span.
+    /// </summary>
+    private async Task<List<(string Caller, string Call, LatencySummary Latency, ServerLatency Server)>> LatenciesAsync(SiloProcess silo, KedaCaller keda, int sets)
     {
-        output.WriteLine("| calls | achieved calls/s | p50 (ms) | p99 (ms) | max (ms) | not Ok | in the silo's handler: calls, p50, p99 (ms, bucket bound) | silo GCs, paused (ms) | silo KB allocated per call |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |");
-        var handler = server is null || server.Calls == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{server.Calls:N0}, ≤ {server.P50UpToMs:0.##}, ≤ {server.P99UpToMs:0.##}");
-        var inSilo = server is null ? "— | — | —" : string.Create(CultureInfo.InvariantCulture, $"{handler} | {server.Collections:N0}, {server.PauseMs:N0} | {server.AllocatedKbPerCall:0.0}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {latency.Calls:N0} | {latency.CallsPerSecond:N0} | {latency.P50Ms:0.00} | {latency.P99Ms:0.00} | {latency.MaxMs:0.0} | {latency.Failures} | {inSilo} |"));
+        var measured = new List<(string, string, LatencySummary, ServerLatency)>();
+        var warmup = options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+        foreach (var call in new[] { CallerProcess.Call.GetMetrics, CallerProcess.Call.GetMetricSpec })
+        {
+            await using var caller = await CallerProcess.StartAsync(silo.GrpcUrl, call, sets, options.CallsPerSecond, warmup, options.LatencySpan);
+            var (latency, server) = await AlongsideAsync(silo, call, caller.MeasureAsync);
+            measured.Add(("own process", call.ToString(), latency, server));
+        }
+
+        foreach (var call in new[] { CallerProcess.Call.GetMetrics, CallerProcess.Call.GetMetricSpec })
+        {
+            var (latency, server) = await AlongsideAsync(silo, call, () => call == CallerProcess.Call.GetMetrics
+                ? keda.PaceAsync(sets, options.CallsPerSecond, options.LatencySpan)
+                : keda.PaceMetricSpecAsync(sets, options.CallsPerSecond, options.LatencySpan));
+            measured.Add(("the driver, beside the replicas", call.ToString(), latency, server));
+        }
+
+        return measured;
+    }
+
+    /// <summary>A paced run and, over the same span, the silo's handler histogram for that call and its garbage collections.</summary>
+    private static async Task<(LatencySummary, ServerLatency)> AlongsideAsync(SiloProcess silo, CallerProcess.Call call, Func<Task<LatencySummary>> pace)
+    {
+        var histogram = await silo.KedaCallHistogramAsync(call.ToString());
+        var gc = await silo.GcAsync();
+        var latency = await pace();
+        var gcAfter = await silo.GcAsync();
+        return (latency, ServerLatency.Between(histogram, await silo.KedaCallHistogramAsync(call.ToString())).WithGc(gc, gcAfter, latency.Calls));
     }
 
     /// <summary>Warm-up with KEDA polling, then the measured span: deadlines at the replicas, CPU of the silos.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -14,6 +15,7 @@ internal sealed class KedaCaller : IDisposable
     private readonly GrpcChannel[] _channels;
     private readonly ExternalScaler.ExternalScalerClient[] _clients;
     private readonly Dictionary<string, string> _metadata;
+    private readonly ConcurrentDictionary<int, GetMetricsRequest> _requests = new();
     private int _next;
 
     /// <param name="metadata">Trigger metadata beyond the InferenceSet's name and namespace.</param>
@@ -37,7 +39,7 @@ internal sealed class KedaCaller : IDisposable
         var client = _clients[(uint)Interlocked.Increment(ref _next) % _clients.Length];
         try
         {
-            var response = await client.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = Reference(set) }, cancellationToken: cancellationToken);
+            var response = await client.GetMetricsAsync(Request(set), cancellationToken: cancellationToken);
             return response.MetricValues[0].MetricValueFloat;
         }
         catch (RpcException)
@@ -128,7 +130,7 @@ internal sealed class KedaCaller : IDisposable
             try
             {
                 var client = _clients[(uint)Interlocked.Increment(ref _next) % _clients.Length];
-                await client.GetMetricSpecAsync(Reference(set));
+                await client.GetMetricSpecAsync(Request(set).ScaledObjectRef);
                 return true;
             }
             catch (RpcException)
@@ -137,13 +139,17 @@ internal sealed class KedaCaller : IDisposable
             }
         });
 
+    /// <remarks>
+    /// Calls in flight are counted, not kept: a list of every call's task would keep all of them alive to the end, and
+    /// each of the caller's collections would copy every call made so far, pausing it for tens of milliseconds in the
+    /// middle of the latencies it measures.
+    /// </remarks>
     private static async Task<LatencySummary> PaceAsync(int sets, int perSecond, TimeSpan duration, Func<int, Task<bool>> call)
     {
-        var latencies = new double[(int)(perSecond * duration.TotalSeconds)];
-        var failures = 0;
-        var calls = new Task[latencies.Length];
+        var pacing = new Pacing(sets, (int)(perSecond * duration.TotalSeconds), call);
+        var (collections, paused) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
-        for (var k = 0; k < latencies.Length; k++)
+        for (var k = 0; k < pacing.Latencies.Length; k++)
         {
             var due = TimeSpan.FromSeconds((double)k / perSecond);
             if (due - clock.Elapsed > TimeSpan.FromMilliseconds(2))
@@ -151,21 +157,60 @@ internal sealed class KedaCaller : IDisposable
                 await Task.Delay(due - clock.Elapsed);
             }
 
-            var index = k;
-            calls[k] = Task.Run(async () =>
-            {
-                var sent = Stopwatch.GetTimestamp();
-                if (!await call(index % sets))
-                {
-                    Interlocked.Increment(ref failures);
-                }
-
-                latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            });
+            pacing.Send(k);
         }
 
-        await Task.WhenAll(calls);
-        return LatencySummary.Of(latencies, clock.Elapsed, failures);
+        await pacing.AllAnsweredAsync();
+        return LatencySummary.Of(pacing.Latencies, clock.Elapsed, pacing.Failures) with
+        {
+            CallerCollections = GC.CollectionCount(0) - collections,
+            CallerPauseMs = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds,
+        };
+    }
+
+    /// <summary>One paced run's calls: each sent on the thread pool, timed from send to answer, counted until the last answers.</summary>
+    private sealed class Pacing(int sets, int calls, Func<int, Task<bool>> call)
+    {
+        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _failures;
+        private int _outstanding = 1;
+
+        public double[] Latencies { get; } = new double[calls];
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public void Send(int index)
+        {
+            Interlocked.Increment(ref _outstanding);
+            ThreadPool.QueueUserWorkItem(static async state => await state.Pacing.CallAsync(state.Index), (Pacing: this, Index: index), preferLocal: false);
+        }
+
+        /// <summary>Once every call is sent: completes when the last answers.</summary>
+        public Task AllAnsweredAsync()
+        {
+            Answered();
+            return _answered.Task;
+        }
+
+        private async Task CallAsync(int index)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            if (!await call(index % sets))
+            {
+                Interlocked.Increment(ref _failures);
+            }
+
+            Latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            Answered();
+        }
+
+        private void Answered()
+        {
+            if (Interlocked.Decrement(ref _outstanding) == 0)
+            {
+                _answered.SetResult();
+            }
+        }
     }
 
     public void Dispose()
@@ -175,6 +220,14 @@ internal sealed class KedaCaller : IDisposable
             channel.Dispose();
         }
     }
+
+    /// <summary>
+    /// Set <paramref name="set"/>'s request, built once (KEDA, too, builds a trigger's once per ScaledObject): each call
+    /// building its own would make the caller collect garbage that much more often, and its pauses would count in the
+    /// latencies it measures.
+    /// </summary>
+    private GetMetricsRequest Request(int set) =>
+        _requests.GetOrAdd(set, static (set, caller) => new GetMetricsRequest { ScaledObjectRef = caller.Reference(set) }, this);
 
     private ScaledObjectRef Reference(int set)
     {
@@ -209,10 +262,6 @@ internal sealed record ServerLatency(double Calls, double P50UpToMs, double P99U
             AllocatedKbPerCall = calls == 0 ? double.NaN : (after.AllocatedBytes - before.AllocatedBytes) / calls / 1024,
         };
 
-    /// <summary>Only the silo's collections, pauses and allocations (no handler histogram read).</summary>
-    public static ServerLatency OfGc(GcReading before, GcReading after, int calls) =>
-        new ServerLatency(0, double.NaN, double.NaN).WithGc(before, after, calls);
-
     public static ServerLatency Between(SortedDictionary<double, double> before, SortedDictionary<double, double> after)
     {
         var counts = after.Select(b => (Bound: b.Key, Count: b.Value - before.GetValueOrDefault(b.Key))).ToList();
@@ -228,6 +277,11 @@ internal readonly record struct GcReading(double Collections, double PauseSecond
 /// <summary>Latency percentiles of a paced run.</summary>
 internal sealed record LatencySummary(int Calls, double CallsPerSecond, double P50Ms, double P99Ms, double MaxMs, int Failures)
 {
+    /// <summary>The calling process's own garbage collections over the run (any generation), and its threads' total pause in them.</summary>
+    public int CallerCollections { get; init; }
+
+    public double CallerPauseMs { get; init; }
+
     public static LatencySummary Of(double[] latencies, TimeSpan elapsed, int failures)
     {
         var sorted = latencies.Order().ToArray();

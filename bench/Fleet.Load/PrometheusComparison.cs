@@ -82,8 +82,15 @@ internal sealed class PrometheusComparison(FleetOptions options, TextWriter outp
             var measured = await SpanAsync(fleet, fleet.Replicas, () => silos.Sum(s => s.CpuSeconds), () => silos.Sum(s => s.PeakRssBytes));
             await stop.CancelAsync();
             await polling;
-            var latency = count == 1 ? await keda.PaceAsync(options.Sets, options.CallsPerSecond, options.LatencySpan) : null;
-            return (count, measured, latency);
+            if (count != 1)
+            {
+                return (count, measured, null);
+            }
+
+            // KEDA's calls from a process of their own, as the operator calls; this driver serves the replicas' bodies.
+            await using var caller = await CallerProcess.StartAsync(silos[0].GrpcUrl, CallerProcess.Call.GetMetrics, options.Sets, options.CallsPerSecond,
+                options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5), options.LatencySpan);
+            return (count, measured, await caller.MeasureAsync());
         }
         finally
         {

@@ -21,30 +21,9 @@ internal sealed class ReplicaProcess : IAsyncDisposable
 
     public static async Task<ReplicaProcess> StartAsync(int count, string capture)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(typeof(ReplicaProcess).Assembly.Location);
-        start.ArgumentList.Add(Flag);
-        start.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--capture");
-        start.ArgumentList.Add(capture);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the replica process");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith(PortsLine, StringComparison.Ordinal))
-            {
-                return new ReplicaProcess(process, [.. line[PortsLine.Length..].Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))]);
-            }
-        }
-
-        process.Kill();
-        throw new InvalidOperationException($"the replica process exited ({process.ExitCode}) before listing its ports");
+        var process = DriverChild.Start([Flag, count.ToString(CultureInfo.InvariantCulture), "--capture", capture]);
+        var ports = await DriverChild.ReadAfterAsync(process, PortsLine, TimeSpan.FromMinutes(2));
+        return new ReplicaProcess(process, [.. ports.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))]);
     }
 
     /// <summary>The child's side: <paramref name="count"/> replicas padded with <paramref name="capture"/>'s families, their ports on one line.</summary>
@@ -62,19 +41,5 @@ internal sealed class ReplicaProcess : IAsyncDisposable
         await input.ReadToEndAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await DriverChild.StopAsync(_process);
 }

@@ -125,7 +125,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         return buckets;
     }
 
-    /// <summary>The silo's garbage collections so far (all generations) and the time its threads were paused by them, from <c>System.Runtime</c>.</summary>
     /// <summary>The silo's garbage collections, their total pause and the bytes it has allocated, from its runtime metrics.</summary>
     public async Task<GcReading> GcAsync()
     {

@@ -23,7 +23,13 @@ public sealed class FleetDriverSmokeTests
         Assert.True(Cell(capacity, 3) > 0, $"no scrapes counted in the capacity step:\n{text}");
         Assert.Contains("capacity: ", text, StringComparison.Ordinal);
         Assert.Contains("## GetMetrics latency", text, StringComparison.Ordinal);
-        Assert.Equal(0, Cell(Row(text, "| 100 |"), 6));
+        // GetMetrics and its floor, from a caller process of their own and from the driver: every call made and Ok.
+        foreach (var row in new[] { "| own process | GetMetrics |", "| own process | GetMetricSpec |", "| the driver, beside the replicas | GetMetrics |", "| the driver, beside the replicas | GetMetricSpec |" })
+        {
+            Assert.Equal(100, Cell(Row(text, row), 3));
+            Assert.Equal(0, Cell(Row(text, row), 8));
+        }
+
 
         // Three silos share the scrapes: each made some.
         var three = Row(text, "| 3 |");
@@ -33,7 +39,7 @@ public sealed class FleetDriverSmokeTests
 
         // 20 InferenceSets added to 2 warm ones, every one with its grain; one silo keeps no window copies.
         Assert.Contains("| 22 | 0 |", text, StringComparison.Ordinal);
-        Assert.Contains("GetMetricSpec, which asks no grain", text, StringComparison.Ordinal);
+        Assert.Contains("(GetMetricSpec asks no grain", text, StringComparison.Ordinal);
     }
 
     [Fact]
