@@ -29,7 +29,7 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
         ArgumentNullException.ThrowIfNull(dehydrationContext);
-        dehydrationContext.TryAddValue(MigrationKey, FullCheckpoint());
+        dehydrationContext.TryAddValue(MigrationKey, NextFullCheckpoint());
     }
 
     /// <inheritdoc />
@@ -176,7 +176,7 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
                 }
 
                 // No copy yet, or the copy was lost with its silo (or holds another activation's): send all of it.
-                var full = FullCheckpoint();
+                var full = NextFullCheckpoint();
                 await WithOwner(async () =>
                 {
                     await Copy.Replace(full);
@@ -232,7 +232,11 @@ internal sealed partial class InferenceSetGrain : IGrainMigrationParticipant
         }
     }
 
-    private WindowCheckpoint FullCheckpoint()
+    /// <summary>
+    /// The whole window as the copy's next write: it takes the next sequence number, so the appends after it follow it
+    /// and a copy still holding an older write refuses them.
+    /// </summary>
+    private WindowCheckpoint NextFullCheckpoint()
     {
         _sequence++;
         return new WindowCheckpoint

@@ -37,13 +37,16 @@ public sealed class ChurnCluster : IAsyncDisposable
     /// <summary>Inventories of silos started while <see cref="HoldNewSilos"/> was set: not listed yet.</summary>
     private readonly List<InferenceSetInventory> _held = [];
 
-    private ChurnCluster(VllmFleet fleet, TimeSpan interval) => (Fleet, Interval) = (fleet, interval);
+    private ChurnCluster(VllmFleet fleet, TimeSpan interval, TimeProvider? clock) => (Fleet, Interval, Clock) = (fleet, interval, clock);
 
     internal static ChurnCluster? Current { get; private set; }
 
     public VllmFleet Fleet { get; }
 
     public TimeSpan Interval { get; }
+
+    /// <summary>The clock every silo gets as its <see cref="TimeProvider"/> (Orleans' and the grains'); the system's when null.</summary>
+    public TimeProvider? Clock { get; }
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -59,11 +62,12 @@ public sealed class ChurnCluster : IAsyncDisposable
     /// <summary>Live InferenceSets and their replica counts.</summary>
     public IReadOnlyDictionary<int, int> Live => _live;
 
-    public static async Task<ChurnCluster> StartAsync(int silos, IEnumerable<(int InferenceSet, int Replicas)> inferenceSets, TimeSpan interval)
+    public static async Task<ChurnCluster> StartAsync(
+        int silos, IEnumerable<(int InferenceSet, int Replicas)> inferenceSets, TimeSpan interval, TimeProvider? clock = null)
     {
         InProcessSilos.GiveThreadsOfSeparatePods();
         var fleet = await VllmFleet.StartAsync();
-        var scaler = new ChurnCluster(fleet, interval);
+        var scaler = new ChurnCluster(fleet, interval, clock);
         foreach (var (i, replicas) in inferenceSets)
         {
             scaler.Set(i, replicas, publish: false);
@@ -202,6 +206,11 @@ public sealed class ChurnCluster : IAsyncDisposable
             siloBuilder.ConfigureServices(services =>
             {
                 services.AddLogging(logging => logging.AddProvider(scaler.Logs));
+                if (scaler.Clock is { } clock)
+                {
+                    services.AddSingleton(clock);
+                }
+
                 services.AddInferenceSetGrains();
                 services.Configure<ScrapeOptions>(o =>
                 {
