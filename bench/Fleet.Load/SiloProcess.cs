@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using OrleansKaitoScaler.TestSupport;
 
 namespace OrleansKaitoScaler.Fleet.Load;
@@ -11,27 +9,18 @@ namespace OrleansKaitoScaler.Fleet.Load;
 /// </summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ScalerProcess _scaler;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private SiloProcess(Process process, int grpcPort, int metricsPort, int siloPort)
-    {
-        _process = process;
-        GrpcUrl = new Uri($"http://127.0.0.1:{grpcPort}");
-        MetricsUrl = new Uri($"http://127.0.0.1:{metricsPort}/");
-        SiloPort = siloPort;
-    }
+    private SiloProcess(ScalerProcess scaler) => _scaler = scaler;
 
-    public Uri GrpcUrl { get; }
+    public Uri GrpcUrl => _scaler.GrpcUrl;
 
-    public Uri MetricsUrl { get; }
+    public Uri MetricsUrl => _scaler.MetricsUrl;
 
-    public int SiloPort { get; }
+    public int SiloPort => _scaler.Ports.Silo;
 
-    public int ProcessId => _process.Id;
-
-    /// <summary>The silo assembly built beside this driver (the project reference copies it into our output folder).</summary>
-    public static string SiloAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansKaitoScaler.Silo.dll");
+    public int ProcessId => _scaler.ProcessId;
 
     /// <summary>
     /// Starts <paramref name="count"/> silos into <paramref name="silos"/>: the first, then the rest at once joining it
@@ -46,44 +35,33 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts a silo reading <paramref name="inventory"/>, joining the silo on <paramref name="primarySiloPort"/> when given.</summary>
     public static async Task<SiloProcess> StartAsync(string inventory, TimeSpan scrapeInterval, int? primarySiloPort, IEnumerable<string>? extra = null)
     {
-        var (grpc, metrics, health, silo, gateway) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-        var start = new ProcessStartInfo("dotnet")
+        var scaler = ScalerProcess.Start(
+            new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+            [
+                "--inventory", inventory,
+                "--scrape-interval", scrapeInterval.ToString("c", CultureInfo.InvariantCulture),
+                "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error", "--Logging:LogLevel:OrleansKaitoScaler", "Warning",
+                .. primarySiloPort is { } primary ? ["--primary-silo-port", primary.ToString(CultureInfo.InvariantCulture)] : (string[])[],
+                .. extra ?? [],
+            ]);
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(SiloAssembly);
-        foreach (var argument in new[]
+            await scaler.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
         {
-            "--inventory", inventory, "--listen", "127.0.0.1",
-            "--grpc-port", Text(grpc), "--metrics-port", Text(metrics), "--health-port", Text(health),
-            "--silo-port", Text(silo), "--gateway-port", Text(gateway),
-            "--scrape-interval", scrapeInterval.ToString("c", CultureInfo.InvariantCulture),
-            "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error", "--Logging:LogLevel:OrleansKaitoScaler", "Warning",
-        }.Concat(primarySiloPort is { } primary ? ["--primary-silo-port", Text(primary)] : []).Concat(extra ?? []))
-        {
-            start.ArgumentList.Add(argument);
+            await scaler.DisposeAsync();
+            throw;
         }
 
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var result = new SiloProcess(process, grpc, metrics, silo);
-        await result.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        return result;
+        return new SiloProcess(scaler);
     }
 
     /// <summary>CPU seconds (user + system) the process has used so far, from <c>/proc/&lt;pid&gt;/stat</c>.</summary>
-    public double CpuSeconds => ProcStat.CpuSeconds(_process.Id);
+    public double CpuSeconds => ProcStat.CpuSeconds(ProcessId);
 
     /// <summary>Peak resident set (<c>VmHWM</c>), bytes.</summary>
-    public long PeakRssBytes => ProcStat.PeakRssBytes(_process.Id);
+    public long PeakRssBytes => ProcStat.PeakRssBytes(ProcessId);
 
     /// <summary>Endpoint scrapes this silo made, from its own <c>/metrics</c> (<c>oks_scrapes_total</c>, all outcomes).</summary>
     public async Task<long> ScrapesAsync()
@@ -153,55 +131,6 @@ internal sealed class SiloProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
-        {
-            // Gone already, or SIGKILL sent.
-        }
-
-        _process.Dispose();
+        await _scaler.DisposeAsync();
     }
-
-    private async Task WaitUntilReadyAsync(TimeSpan within)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the silo exited with code {_process.ExitCode} before it was ready");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync(new Uri(MetricsUrl, "readyz"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            if (deadline.Elapsed > within)
-            {
-                throw new TimeoutException($"the silo was not ready at {MetricsUrl}readyz within {within}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -57,7 +57,7 @@ public sealed class PodHostingTests(ITestOutputHelper output)
     public async Task Kubernetes_hosting_on_outside_a_pod_stops_start_up_naming_what_is_missing()
     {
         await using var cluster = await KaitoCluster.StartAsync();
-        await using var silo = SiloProcess.Start(
+        await using var silo = ScalerProcess.Start(
             new Dictionary<string, string> { ["POD_NAME"] = "" },
             [.. Arguments(cluster), "--Orleans:KubernetesHosting", "true"]);
 
@@ -65,8 +65,8 @@ public sealed class PodHostingTests(ITestOutputHelper output)
         Assert.Contains("Orleans:KubernetesHosting=true needs the POD_NAME and POD_NAMESPACE environment variables", silo.Output, StringComparison.Ordinal);
     }
 
-    private static SiloProcess Start(KaitoCluster cluster, string pod) =>
-        SiloProcess.Start(
+    private static ScalerProcess Start(KaitoCluster cluster, string pod) =>
+        ScalerProcess.Start(
             new Dictionary<string, string> { ["POD_NAME"] = pod, ["POD_NAMESPACE"] = Namespace, ["POD_IP"] = "127.0.0.1" },
             Arguments(cluster));
 

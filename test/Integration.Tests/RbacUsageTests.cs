@@ -81,8 +81,8 @@ public sealed class RbacUsageTests
             $"granted but never sent: [{string.Join("; ", granted.Except(sent))}]; sent but not granted: [{string.Join("; ", sent.Except(granted))}]");
     }
 
-    private static SiloProcess Start(KaitoCluster cluster, string pod) =>
-        SiloProcess.Start(
+    private static ScalerProcess Start(KaitoCluster cluster, string pod) =>
+        ScalerProcess.Start(
             new Dictionary<string, string> { ["POD_NAME"] = pod, ["POD_NAMESPACE"] = Namespace, ["POD_IP"] = "127.0.0.1" },
             [
                 "--kubernetes", "--kubeconfig", cluster.Kubeconfig,
@@ -92,7 +92,7 @@ public sealed class RbacUsageTests
                 "--LeaderElection:RenewDeadline", "00:00:01.500", "--LeaderElection:RetryPeriod", "00:00:00.200",
             ]);
 
-    private static Task Until(Func<bool> condition, string what, SiloProcess silo) =>
+    private static Task Until(Func<bool> condition, string what, ScalerProcess silo) =>
         Eventually.True(condition, TimeSpan.FromSeconds(30), $"{what};{Environment.NewLine}{silo.Output}");
 
     private static JsonObject? ScaledObject(KaitoCluster cluster) => cluster.Api.Store.Get(KedaApi, "ScaledObject", "default", "phi-4");

@@ -14,9 +14,9 @@ public sealed class RedisClusteringTests
     {
         await using var redis = await RedisServer.StartAsync();
         var inventory = Inventory();
-        await using var a = SiloProcess.Start(new Dictionary<string, string>(), Arguments(inventory, redis.ConnectionString));
+        await using var a = ScalerProcess.Start(new Dictionary<string, string>(), Arguments(inventory, redis.ConnectionString));
         await a.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        await using var b = SiloProcess.Start(new Dictionary<string, string>(), Arguments(inventory, redis.ConnectionString));
+        await using var b = ScalerProcess.Start(new Dictionary<string, string>(), Arguments(inventory, redis.ConnectionString));
         await b.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
         var members = await Eventually.Get(
@@ -30,7 +30,7 @@ public sealed class RedisClusteringTests
     [Fact]
     public async Task Redis_clustering_without_a_connection_string_stops_start_up_naming_the_key()
     {
-        await using var silo = SiloProcess.Start(new Dictionary<string, string>(), ["--inventory", Inventory(), "--Orleans:MembershipStore", "redis"]);
+        await using var silo = ScalerProcess.Start(new Dictionary<string, string>(), ["--inventory", Inventory(), "--Orleans:MembershipStore", "redis"]);
 
         await Eventually.True(() => silo.HasExited, TimeSpan.FromSeconds(60), "start-up stopped");
         Assert.Contains("Orleans:RedisConnectionString is required when Orleans:MembershipStore is redis", silo.Output, StringComparison.Ordinal);
