@@ -22,6 +22,18 @@ internal sealed record InferenceSetObject(
     int? NodeCountLimit,
     IReadOnlyDictionary<string, string> Annotations)
 {
+    /// <summary>
+    /// Equal when every field is, the annotations by their keys and values: a re-list reads each InferenceSet into a
+    /// new dictionary, and the feeder tells only what changed.
+    /// </summary>
+    public bool Equals(InferenceSetObject? other) =>
+        other is not null
+        && (Key, Uid, Ready, Replicas, ReadyReplicas, NodeCountLimit) == (other.Key, other.Uid, other.Ready, other.Replicas, other.ReadyReplicas, other.NodeCountLimit)
+        && Annotations.Count == other.Annotations.Count
+        && Annotations.All(a => other.Annotations.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.Ordinal));
+
+    public override int GetHashCode() => HashCode.Combine(Key, Uid, Ready, Replicas, ReadyReplicas, NodeCountLimit, Annotations.Count);
+
     /// <summary>Reads an InferenceSet from its JSON; a field of the wrong shape is an error naming it.</summary>
     public static InferenceSetObject Parse(JsonElement json)
     {

@@ -26,6 +26,29 @@ public sealed class InferenceSetObjectTests
         Assert.Equal("10", set.Annotations["scaledobject.kaito.sh/threshold"]);
     }
 
+    [Fact]
+    public void Two_reads_of_the_same_object_are_equal_and_a_changed_annotation_is_a_change()
+    {
+        const string Text = """
+            {"metadata":{"name":"phi-4","namespace":"ml","uid":"u-1","annotations":{"a":"1","b":"2"}},
+             "spec":{"replicas":3},"status":{"readyReplicas":2}}
+            """;
+        var first = InferenceSetObject.Parse(Json(Text));
+        var again = InferenceSetObject.Parse(Json(Text));
+        var reordered = InferenceSetObject.Parse(Json(Text.Replace("\"a\":\"1\",\"b\":\"2\"", "\"b\":\"2\",\"a\":\"1\"", StringComparison.Ordinal)));
+        var changed = InferenceSetObject.Parse(Json(Text.Replace("\"b\":\"2\"", "\"b\":\"3\"", StringComparison.Ordinal)));
+        var renamed = InferenceSetObject.Parse(Json(Text.Replace("\"b\":\"2\"", "\"c\":\"2\"", StringComparison.Ordinal)));
+        var fewer = InferenceSetObject.Parse(Json(Text.Replace(",\"b\":\"2\"", "", StringComparison.Ordinal)));
+
+        Assert.Equal(first, again);
+        Assert.Equal(first.GetHashCode(), again.GetHashCode());
+        Assert.Equal(first, reordered);
+        Assert.NotEqual(first, changed);
+        Assert.NotEqual(first, renamed);
+        Assert.NotEqual(first, fewer);
+        Assert.NotEqual(first, first with { ReadyReplicas = 3 });
+    }
+
     [Theory]
     [InlineData("""{"conditions":[{"type":"Ready","status":"False"}]}""")]
     [InlineData("""{"conditions":[{"type":"Ready","status":"Unknown"}]}""")]
