@@ -257,6 +257,14 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 ["threshold"] = "0.5",
             });
 
+            // The managed heap without the callers' own requests, which are on it too.
+            long ScalerHeap()
+            {
+                queue.ForgetRequests();
+                ttft.ForgetRequests();
+                return ManagedHeap();
+            }
+
             // The small fleet: registered, scraped and copied for a few rounds, its KEDA calls answered.
             await queue.RegisterAllAsync(probe, TimeSpan.FromMinutes(1));
             await Parallel.ForAsync(0, probe, async (i, token) => await ttft.GetMetricsAsync(i, token));
@@ -265,7 +273,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
                 await Task.WhenAll(queue.PollAsync(probe, options.Interval, warming.Token), ttft.PollAsync(probe, options.Interval, warming.Token));
             }
 
-            var baseline = ManagedHeap();
+            var baseline = ScalerHeap();
             inventory.Write(inventoryPath, sets);
             await queue.RegisterAllAsync(sets, TimeSpan.FromMinutes(2));
             await Parallel.ForAsync(0, sets, async (i, token) => await ttft.GetMetricsAsync(i, token));
@@ -275,7 +283,7 @@ internal sealed class FleetScale(FleetOptions options, TextWriter output)
             using var stop = new CancellationTokenSource(fill);
             var polls = await Task.WhenAll(queue.PollAsync(sets, options.KedaPolling, stop.Token), ttft.PollAsync(sets, options.KedaPolling, stop.Token));
             var windowOk = await ttft.GetMetricsAsync(sets - 1) is not null;
-            var full = ManagedHeap();
+            var full = ScalerHeap();
             if (options.DumpPath is { } dump)
             {
                 new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.Full, Path.GetFullPath(dump));

@@ -1,17 +1,19 @@
 // What a dump's live objects are, by type: a heap census for the memory figure of bench/README.md. Reachability is
 // computed from the runtime's roots, so garbage not yet collected is left out; large byte arrays are also listed with
-// the chain of objects that keeps them, to tell fixed assets and pools from what grows with the fleet.
+// the chain of objects that keeps them, to tell fixed assets and pools from what grows with the fleet; so are the objects
+// of any type named by the fourth argument.
 using System.Globalization;
 using Microsoft.Diagnostics.Runtime;
 
-if (args.Length is < 1 or > 3)
+if (args.Length is < 1 or > 4)
 {
-    Console.WriteLine("Usage: HeapCensus <dump> [InferenceSets to divide by, default 1] [types to list, default 40]");
+    Console.WriteLine("Usage: HeapCensus <dump> [InferenceSets to divide by, default 1] [types to list, default 40] [type name part: list what keeps those]");
     return 2;
 }
 
 var divisor = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1;
 var top = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 40;
+var traced = args.Length > 3 ? args[3] : null;
 using var target = DataTarget.LoadDump(args[0]);
 // The dump comes from this machine's runtime (Fleet.Load --dump): read it with the DAC beside this process's runtime
 // (ClrMD 4 reads no version from a Linux dump made by createdump, so it is not checked against one).
@@ -46,6 +48,7 @@ while (pending.Count > 0)
 
 var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
 var large = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
+var keptByName = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
 long total = 0;
 foreach (var obj in heap.EnumerateObjects())
 {
@@ -66,6 +69,11 @@ foreach (var obj in heap.EnumerateObjects())
         }
     }
 
+    if (traced is not null && name.Contains(traced, StringComparison.Ordinal))
+    {
+        Add(keptByName, $"{name} ← {KeptBy(obj.Address)}", size);
+    }
+
     Add(byType, name, size);
 }
 
@@ -82,6 +90,16 @@ Console.WriteLine("Byte arrays over 64 KB, by what keeps them (whole heap):");
 foreach (var (chain, entry) in large.OrderByDescending(t => t.Value.Bytes).Take(10))
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {entry.Bytes / 1e6:0.0} MB in {entry.Count}: {chain}"));
+}
+
+if (traced is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Objects whose type contains '{traced}', by what keeps them (whole heap):");
+    foreach (var (chain, entry) in keptByName.OrderByDescending(t => t.Value.Bytes).Take(10))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {entry.Bytes / 1e3:0.0} KB in {entry.Count}: {chain}"));
+    }
 }
 
 return 0;
