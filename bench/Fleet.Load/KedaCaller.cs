@@ -222,16 +222,16 @@ internal sealed class KedaCaller : IDisposable
     }
 
     /// <summary>
-    /// Set <paramref name="set"/>'s request, built once (KEDA, too, builds a trigger's once per ScaledObject): each call
-    /// building its own would make the caller collect garbage that much more often, and its pauses would count in the
-    /// latencies it measures.
-    /// </summary>
-    /// <summary>
     /// Drops the requests built so far (they are built again on the next call): the memory phase runs the scaler in this
     /// process, and the caller's requests (2.2 KB per InferenceSet for two triggers) are not the scaler's memory.
     /// </summary>
     public void ForgetRequests() => _requests.Clear();
 
+    /// <summary>
+    /// Set <paramref name="set"/>'s request, built once (KEDA, too, builds a trigger's once per ScaledObject): each call
+    /// building its own would make the caller collect garbage that much more often, and its pauses would count in the
+    /// latencies it measures.
+    /// </summary>
     private GetMetricsRequest Request(int set) =>
         _requests.GetOrAdd(set, static (set, caller) => new GetMetricsRequest { ScaledObjectRef = caller.Reference(set) }, this);
 

@@ -27,7 +27,7 @@ public sealed class ScalerProcess : IAsyncDisposable
     }
 
     /// <summary>The silo assembly beside the caller's own.</summary>
-    public static string SiloAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansKaitoScaler.Silo.dll");
+    private static string SiloAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansKaitoScaler.Silo.dll");
 
     public ScalerPorts Ports { get; }
 

@@ -90,8 +90,8 @@ public sealed class GrainLifetimeTests
     public async Task Windows_restored_on_a_silo_before_its_first_list_are_scraped_once_the_list_comes()
     {
         // Rendezvous placement decides which grains land on the new silo, by keys and silo addresses (ports differ from run
-        // to run): of 8 InferenceSets none did in about one run in 25 (it wins each key with 1 chance in 3 of the three,
-        // (2/3)^8); of 24, about one run in 17,000.
+        // to run): with 8 InferenceSets it took none of them within 30 s in one CI run; with 24 the new silo must lose the
+        // draw for every one of three times as many keys.
         const int count = 24;
         await using var scaler = await StartAnsweringAsync(count);
         var sum = ChurnCluster.SumQuery();
